@@ -1,0 +1,137 @@
+// The World: talents, organisations and regions as structure-of-arrays (MODEL.md fixes the
+// fields, so columns are typed at compile time). Ids are indices. Per-organisation power sums,
+// headcounts and payroll are maintained incrementally by the phases that change them;
+// `recompute_aggregates` rebuilds them from the arrays (invariant checks, yearly resync).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mercato/core/distribution.hpp"
+#include "mercato/core/types.hpp"
+
+namespace mercato {
+
+struct Preferences {
+  float w_money, w_mission, w_open, w_compute, home_bias;
+};
+
+// One column per talent field. About 56 bytes per talent.
+struct Talents {
+  std::vector<std::uint32_t> uid;     // persistent id (outputs, RNG keys); index may change
+  std::vector<float> ability;         // a > 0
+  std::vector<Role> role;
+  std::vector<RegionId> origin;       // where trained
+  std::vector<RegionId> region;       // where working (or last worked)
+  std::vector<OrgId> employer;        // kNoEmployer when unemployed
+  std::vector<std::uint16_t> experience;  // months
+  std::vector<std::uint16_t> tenure;      // months with the current employer, or months idle
+  std::vector<float> wage;            // USD/yr (0 when unemployed)
+  std::vector<float> unvested;        // USD not yet vested
+  std::vector<std::uint8_t> vest_left;     // months until the grant is fully vested
+  std::vector<std::int16_t> non_compete_until;  // no offer before this month index (events set it)
+  std::vector<std::uint8_t> persona;
+  std::vector<Preferences> prefs;
+
+  std::size_t size() const { return uid.size(); }
+  void resize(std::size_t n);
+  void reserve(std::size_t n);
+  // Removes the rows whose `keep` is 0, preserving order (deterministic compaction).
+  void compact(const std::vector<std::uint8_t>& keep);
+  bool employed(std::size_t i) const { return employer[i].valid(); }
+};
+
+// One column per organisation field (static parameters) and aggregate (state).
+struct Orgs {
+  std::vector<std::string> name;  // side table
+  std::vector<OrgKind> kind;
+  std::vector<RegionId> region;
+  std::vector<std::uint8_t> named;  // 1 for a named organisation, 0 for a pool member
+  std::vector<std::uint16_t> pool;  // index of the OrgConfig it came from
+
+  // Parameters (MODEL.md, Organisations), monthly-updated where the model says so.
+  std::vector<double> compute, compute_growth;  // GPU-equivalents; per year
+  std::vector<double> tfp, price;               // A, P
+  std::vector<float> mission, openness;
+  std::vector<double> payroll_budget, budget_growth;
+  std::vector<std::array<double, kRoleCount>> target;  // target headcount per role
+  std::vector<double> headcount_growth;
+  std::vector<float> value_share, max_offer, counter_probability, counter_share;
+  std::vector<float> buyout_ratio, equity_share, poach_intensity, search_reach;
+
+  // Aggregates, maintained incrementally (checked against the arrays in invariant builds).
+  std::vector<std::array<double, kRoleCount>> power_sum;  // sum of a^rho per role
+  std::vector<std::array<std::int32_t, kRoleCount>> headcount;
+  std::vector<double> payroll;  // sum of wages, USD/yr
+
+  std::size_t size() const { return name.size(); }
+  void resize(std::size_t n);
+  int total_headcount(std::size_t o) const { return headcount[o][0] + headcount[o][1]; }
+  int vacancies(std::size_t o, Role r) const;
+  double cash_left(std::size_t o) const { return payroll_budget[o] - payroll[o]; }
+};
+
+struct Region {
+  std::string id, name;
+  double cost_of_living, tax_rate, visa_friction;
+  double graduates_per_year[kRoleCount];
+  double graduate_growth, graduate_ability_mu, graduate_ability_sigma, graduate_wage;
+  double training_boost;
+  double kappa() const { return (1.0 - tax_rate) / cost_of_living; }
+};
+
+// A named set of regions, for reporting only (e.g. EU = FR + EU-other).
+struct RegionGroup {
+  std::string id;
+  std::vector<RegionId> regions;
+};
+
+// A mixture component of preferences (MODEL.md, Talents: personas).
+struct Persona {
+  std::string name;
+  double share = 1.0;
+  Distribution w_money, w_mission, w_open, w_compute, home_bias;
+};
+
+// Global parameters the phases need each month (a copy of ModelConfig's numbers, so the
+// core does not depend on the scenario layer).
+struct Params {
+  double alpha, beta[kRoleCount], rho, floor_pow[kRoleCount];  // floor_pow = r0^rho, e0^rho
+  double sigma_taste, move_cost, vesting_years;
+  int applications;
+  double seek_rate, seek_multiplier_vested, seek_multiplier_shrinking;
+  double abroad_application_weight, visibility_exponent, compute_exponent;
+  double exit_rate, retirement_years, retirement_rate;
+  int max_idle_months;
+  double move_raise_floor;
+  double ability_growth[kOrgKindCount], annual_raise[kOrgKindCount];
+};
+
+struct World {
+  Talents talents;
+  Orgs orgs;
+  std::vector<Region> regions;
+  std::vector<RegionGroup> groups;
+  std::vector<Persona> personas;
+  Params params{};
+  std::uint64_t seed = 1;
+  std::uint64_t replicate = 0;
+  float elite_threshold = 0, top_threshold = 0;  // ability cut-offs fixed at build
+  std::uint32_t next_uid = 0;
+  double scale = 1.0;
+  // Fractional graduates carried to the next month, per region x role (deterministic entry).
+  std::vector<std::array<double, kRoleCount>> graduate_carry;
+
+  Tier tier_of(float ability) const {
+    return ability >= elite_threshold ? Tier::elite
+                                      : (ability >= top_threshold ? Tier::top : Tier::rest);
+  }
+  std::size_t region_count() const { return regions.size(); }
+};
+
+// Rebuilds power sums, headcounts and payroll from the talent arrays.
+void recompute_aggregates(World& world);
+
+}  // namespace mercato

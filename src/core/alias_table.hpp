@@ -1,0 +1,33 @@
+// Walker/Vose alias table: O(n) build, O(1) weighted draw. Search rebuilds one per region
+// (and role) each month (MODEL.md, search: "per-region alias tables rebuilt once a month").
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace mercato {
+
+class AliasTable {
+ public:
+  // Items with weight <= 0 are never drawn. Reuses its buffers across builds.
+  void build(const std::vector<std::uint32_t>& items, const std::vector<double>& weights);
+  bool empty() const { return items_.empty(); }
+  double total_weight() const { return total_; }
+  std::size_t size() const { return items_.size(); }
+  // u1, u2 uniform in [0, 1).
+  std::uint32_t draw(double u1, double u2) const {
+    std::size_t k = static_cast<std::size_t>(u1 * static_cast<double>(items_.size()));
+    if (k >= items_.size()) k = items_.size() - 1;
+    return u2 < prob_[k] ? items_[k] : items_[alias_[k]];
+  }
+
+ private:
+  std::vector<std::uint32_t> items_;
+  std::vector<float> prob_;
+  std::vector<std::uint32_t> alias_;
+  std::vector<std::uint32_t> small_, large_;
+  std::vector<double> scaled_;
+  double total_ = 0;
+};
+
+}  // namespace mercato

@@ -1,0 +1,226 @@
+// Metrics (MODEL.md, Metrics): one pass over the talents per month, plus the month's moves.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "engine/engine.hpp"
+
+namespace mercato {
+
+namespace {
+
+// The report tiers a talent counts in: elite is also top; everyone is in all.
+int first_report_tier(Tier t) { return t == Tier::elite ? 0 : (t == Tier::top ? 1 : 2); }
+
+Quantiles quantiles(std::vector<float>& v) {
+  Quantiles q;
+  if (v.empty()) return q;
+  auto at = [&](double p) {
+    const auto k = static_cast<std::size_t>(std::floor(p * static_cast<double>(v.size() - 1)));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return static_cast<double>(v[k]);
+  };
+  q.max = *std::max_element(v.begin(), v.end());
+  q.p99 = at(0.99);
+  q.p90 = at(0.90);
+  q.p50 = at(0.50);
+  return q;
+}
+
+Quantiles quantiles(std::vector<double> v) {
+  std::vector<float> f(v.begin(), v.end());
+  return quantiles(f);
+}
+
+}  // namespace
+
+MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date,
+                             bool origins_due) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const std::size_t regions = w.regions.size();
+  MonthMetrics out;
+  out.month = m.month;
+  out.date = date;
+
+  // Region x tier and kind x tier cells.
+  out.regions.resize(regions * kReportTierCount);
+  for (std::size_t r = 0; r < regions; ++r)
+    for (int q = 0; q < kReportTierCount; ++q) {
+      auto& row = out.regions[r * kReportTierCount + q];
+      row.region = RegionId(static_cast<std::uint8_t>(r));
+      row.tier = static_cast<ReportTier>(q);
+    }
+  out.kinds.resize(kOrgKindCount * kReportTierCount);
+  for (int k = 0; k < kOrgKindCount; ++k)
+    for (int q = 0; q < kReportTierCount; ++q) {
+      auto& row = out.kinds[k * kReportTierCount + q];
+      row.kind = static_cast<OrgKind>(k);
+      row.tier = static_cast<ReportTier>(q);
+    }
+  std::vector<std::vector<float>> region_wages(out.regions.size()), kind_wages(out.kinds.size());
+  std::vector<std::int64_t> org_elite(orgs.size(), 0), org_top(orgs.size(), 0);
+  std::vector<std::int64_t> origins;
+  std::vector<std::int64_t> employed_by_origin(out.regions.size(), 0);
+  if (origins_due) origins.assign(regions * (regions + 1) * kReportTierCount, 0);
+
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const Tier tier = w.tier_of(t.ability[i]);
+    const bool employed = t.employer[i].valid();
+    const std::size_t origin = t.origin[i].index(), region = t.region[i].index();
+    const std::size_t o = employed ? t.employer[i].index() : 0;
+    if (employed && tier == Tier::elite) ++org_elite[o];
+    if (employed && tier != Tier::rest) ++org_top[o];
+    for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
+      if (q == 1 && tier == Tier::rest) continue;
+      auto& here = out.regions[region * kReportTierCount + q];
+      auto& home = out.regions[origin * kReportTierCount + q];
+      ++home.trained_here;
+      if (origins_due)
+        ++origins[(origin * (regions + 1) + (employed ? region + 1 : 0)) * kReportTierCount + q];
+      if (!employed) {
+        ++here.unemployed;
+        continue;
+      }
+      ++here.employed;
+      ++employed_by_origin[origin * kReportTierCount + q];
+      (t.role[i] == Role::research ? here.research : here.engineering) += 1;
+      if (region != origin) ++home.trained_here_working_abroad;
+      region_wages[region * kReportTierCount + q].push_back(t.wage[i]);
+      const std::size_t kc = static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + q;
+      ++out.kinds[kc].headcount;
+      out.kinds[kc].wage_mean += t.wage[i];
+      kind_wages[kc].push_back(t.wage[i]);
+    }
+  }
+
+  // Brain drain: of the employed talents trained in a region, the share working elsewhere.
+  for (std::size_t c = 0; c < out.regions.size(); ++c) {
+    auto& row = out.regions[c];
+    row.brain_drain = employed_by_origin[c] > 0
+                          ? static_cast<double>(row.trained_here_working_abroad) /
+                                static_cast<double>(employed_by_origin[c])
+                          : 0.0;
+    row.wage = quantiles(region_wages[c]);
+  }
+  for (std::size_t c = 0; c < out.kinds.size(); ++c) {
+    auto& row = out.kinds[c];
+    if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
+    row.wage = quantiles(kind_wages[c]);
+  }
+
+  // Output by region and kind; named organisations; concentration of elite talent.
+  double output_total = 0, payroll_total = 0;
+  std::int64_t elite_total = 0;
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    const double y = output_value(w, o);
+    output_total += y;
+    payroll_total += orgs.payroll[o];
+    elite_total += org_elite[o];
+    out.regions[orgs.region[o].index() * kReportTierCount + 2].output += y;
+    out.kinds[static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + 2].output += y;
+    auto& kind_all = out.kinds[static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + 2];
+    kind_all.hires += m.hires[o];
+    kind_all.departures += m.departures[o];
+    if (!orgs.named[o]) continue;
+    OrgRow row;
+    row.org = OrgId(static_cast<std::uint32_t>(o));
+    row.research = orgs.headcount[o][0];
+    row.engineering = orgs.headcount[o][1];
+    row.elite = org_elite[o];
+    row.top = org_top[o];
+    row.vacancies = orgs.vacancies(o, Role::research) + orgs.vacancies(o, Role::engineering);
+    row.payroll = orgs.payroll[o];
+    row.payroll_budget = orgs.payroll_budget[o];
+    row.compute = orgs.compute[o];
+    row.output = y;
+    const int heads = orgs.total_headcount(o);
+    row.wage_mean = heads > 0 ? orgs.payroll[o] / heads : 0.0;
+    row.hires = m.hires[o];
+    row.departures = m.departures[o];
+    row.counters_won = m.counters[o];
+    out.orgs.push_back(row);
+  }
+  std::vector<std::int64_t> elite_sorted = org_elite;
+  std::sort(elite_sorted.begin(), elite_sorted.end(), std::greater<>());
+  double hhi = 0;
+  for (const auto e : elite_sorted) {
+    if (e == 0) break;
+    const double s = static_cast<double>(e) / static_cast<double>(elite_total);
+    hhi += s * s;
+  }
+  std::int64_t top5 = 0;
+  for (std::size_t j = 0; j < std::min<std::size_t>(5, elite_sorted.size()); ++j)
+    top5 += elite_sorted[j];
+
+  // Moves: flows by (from region, to region, from kind, to kind, tier), arrivals, packages.
+  std::map<std::tuple<int, int, int, int, int>, std::int64_t> flows;
+  std::vector<double> packages;
+  double bonuses = 0;
+  std::int64_t from_employment = 0, from_unemployment = 0;
+  for (const auto& mv : m.moves) {
+    const int from_kind = mv.from.valid() ? static_cast<int>(orgs.kind[mv.from.index()]) : -1;
+    const int to_kind = static_cast<int>(orgs.kind[mv.to.index()]);
+    for (int q = first_report_tier(mv.tier); q < kReportTierCount; ++q) {
+      if (q == 1 && mv.tier == Tier::rest) continue;
+      ++flows[{mv.from_region.value, mv.to_region.value, from_kind, to_kind, q}];
+      if (mv.from_region != mv.to_region) {
+        ++out.regions[mv.to_region.index() * kReportTierCount + q].arrivals;
+        ++out.regions[mv.from_region.index() * kReportTierCount + q].departures;
+      }
+    }
+    packages.push_back(mv.package_value());
+    bonuses += mv.bonus;
+    (mv.from.valid() ? from_employment : from_unemployment) += 1;
+  }
+  for (const auto& [key, count] : flows) {
+    const auto [fr, tr, fk, tk, q] = key;
+    FlowRow row;
+    row.from_region = RegionId(static_cast<std::uint8_t>(fr));
+    row.to_region = RegionId(static_cast<std::uint8_t>(tr));
+    row.from_kind = fk;
+    row.to_kind = static_cast<OrgKind>(tk);
+    row.tier = static_cast<ReportTier>(q);
+    row.moves = count;
+    out.flows.push_back(row);
+  }
+
+  if (origins_due) {
+    for (std::size_t r = 0; r < regions; ++r)
+      for (std::size_t x = 0; x <= regions; ++x)
+        for (int q = 0; q < kReportTierCount; ++q) {
+          const auto n = origins[(r * (regions + 1) + x) * kReportTierCount + q];
+          if (n == 0) continue;
+          out.origins.push_back({RegionId(static_cast<std::uint8_t>(r)),
+                                 static_cast<int>(x) - 1, static_cast<ReportTier>(q), n});
+        }
+  }
+
+  auto& market = out.market;
+  market.talents = static_cast<std::int64_t>(t.size());
+  for (std::size_t r = 0; r < regions; ++r)
+    market.employed += out.regions[r * kReportTierCount + 2].employed;
+  market.entries = m.entries;
+  market.exits = m.exits;
+  market.seekers = static_cast<std::int64_t>(m.seekers.size());
+  market.candidates = static_cast<std::int64_t>(m.candidates.size());
+  market.offers = static_cast<std::int64_t>(m.offers.size());
+  market.moves = static_cast<std::int64_t>(m.moves.size());
+  market.hires_from_unemployment = from_unemployment;
+  market.counters_won = m.counters_won;
+  market.poaching_success = m.offers_to_employed > 0 ? static_cast<double>(from_employment) /
+                                                           static_cast<double>(m.offers_to_employed)
+                                                     : 0.0;
+  market.signing_bonuses = bonuses;
+  market.package = quantiles(std::move(packages));
+  market.elite_top5_share =
+      elite_total > 0 ? static_cast<double>(top5) / static_cast<double>(elite_total) : 0.0;
+  market.elite_hhi = hhi;
+  market.output = output_total;
+  market.payroll = payroll_total;
+  out.moves = m.moves;
+  return out;
+}
+
+}  // namespace mercato

@@ -1,0 +1,213 @@
+// The Simulation: warm-up, then the scenario's months, metrics to observers.
+#include "mercato/engine/simulation.hpp"
+
+#include <algorithm>
+
+#include "engine/engine.hpp"
+
+namespace mercato {
+
+struct Simulation::State {
+  World world;
+  SimulationOptions options;
+  MonthState month_state;
+  EventTimeline events;
+  MonthMetrics last;
+  SummaryAccumulator summary;
+  int months_run = 0;
+  bool warmed_up = false;
+};
+
+Simulation::Simulation(World world, SimulationOptions options)
+    : state_(std::make_unique<State>()) {
+  state_->world = std::move(world);
+  state_->options = options;
+  state_->options.threads = std::max(1, options.threads);
+  state_->month_state.threads = state_->options.threads;
+  state_->month_state.rng = Rng(state_->world.seed, state_->world.replicate);
+  state_->summary.set_header(options.scenario_name, state_->world.seed, options.start);
+}
+
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+namespace {
+void finish_month(World& w, const MonthState& m) {
+#ifdef MERCATO_CHECK_INVARIANTS
+  check_invariants(w);
+#endif
+  // Power sums scale by a rounded factor each month; a yearly exact recount keeps the float
+  // drift of the incremental updates bounded (deterministic: same months for every run).
+  if ((m.month + 1) % 12 == 0) recompute_aggregates(w);
+}
+}  // namespace
+
+// Warm-up months run the full step with growth frozen (compute, budgets, targets and
+// graduates stay at the scenario's start values) and discard their metrics, so that month 0
+// starts near the model's own steady state rather than at the builder's placement.
+void Simulation::warm_up() {
+  auto& s = *state_;
+  if (s.warmed_up) return;
+  s.warmed_up = true;
+  s.month_state.growth = false;
+  for (int k = s.options.warmup_months; k > 0; --k) {
+    s.month_state.month = -k;
+    step_month(s.world, s.month_state, s.events);
+    finish_month(s.world, s.month_state);
+  }
+  s.month_state.growth = true;
+}
+
+const MonthMetrics& Simulation::step() {
+  auto& s = *state_;
+  warm_up();
+  s.month_state.month = s.months_run;
+  step_month(s.world, s.month_state, s.events);
+  finish_month(s.world, s.month_state);
+  const bool last = s.months_run + 1 >= s.options.months;
+  const bool origins_due = last || (s.options.origins_every_months > 0 &&
+                                    (s.months_run + 1) % s.options.origins_every_months == 0);
+  s.last = collect_metrics(s.world, s.month_state, s.options.start.plus_months(s.months_run),
+                           origins_due);
+  s.summary.add(s.world, s.last);
+  ++s.months_run;
+  return s.last;
+}
+
+bool Simulation::done() const { return state_->months_run >= state_->options.months; }
+int Simulation::month() const { return state_->months_run; }
+const World& Simulation::world() const { return state_->world; }
+const SimulationOptions& Simulation::options() const { return state_->options; }
+RunSummary Simulation::summary() const { return state_->summary.summary(state_->world); }
+
+RunSummary run_simulation(Simulation& simulation, const std::vector<Observer*>& observers,
+                          const std::function<void(int, int)>& on_progress) {
+  const int total = simulation.options().months;
+  while (!simulation.done()) {
+    const MonthMetrics& metrics = simulation.step();
+    for (Observer* o : observers) o->on_month(simulation.world(), metrics);
+    if (on_progress) on_progress(simulation.month(), total);
+  }
+  RunSummary summary = simulation.summary();
+  for (Observer* o : observers) o->on_finish(simulation.world(), summary);
+  return summary;
+}
+
+// --- SummaryAccumulator ---
+
+void SummaryAccumulator::set_header(std::string scenario, std::uint64_t seed, YearMonth start) {
+  summary_.scenario = std::move(scenario);
+  summary_.seed = seed;
+  summary_.start = start;
+  summary_.end = start;
+}
+
+void SummaryAccumulator::add(const World& w, const MonthMetrics& metrics) {
+  auto& s = summary_;
+  if (s.months == 0) s.talents_start = metrics.market.talents - metrics.market.entries +
+                                       metrics.market.exits;
+  ++s.months;
+  s.end = metrics.date;
+  s.talents_end = metrics.market.talents;
+  s.organisations = static_cast<std::int64_t>(w.orgs.size());
+  s.moves += metrics.market.moves;
+  s.entries += metrics.market.entries;
+  s.exits += metrics.market.exits;
+  s.counters_won += metrics.market.counters_won;
+  s.signing_bonuses += metrics.market.signing_bonuses;
+  talent_months_ += static_cast<double>(metrics.market.talents);
+  // The ten largest packages of the run (ties: earlier month, then smaller uid first).
+  auto larger = [](const MoveRecord& a, const MoveRecord& b) {
+    if (a.package_value() != b.package_value()) return a.package_value() > b.package_value();
+    if (a.month != b.month) return a.month < b.month;
+    return a.talent < b.talent;
+  };
+  for (const auto& mv : metrics.moves) {
+    auto& top = s.largest_packages;
+    if (top.size() == 10 && !larger(mv, top.back())) continue;
+    top.insert(std::upper_bound(top.begin(), top.end(), mv, larger), mv);
+    if (top.size() > 10) top.pop_back();
+  }
+  last_copy_ = metrics;
+  last_copy_.moves.clear();
+  last_ = &last_copy_;
+}
+
+RunSummary SummaryAccumulator::summary(const World& w) const {
+  RunSummary s = summary_;
+  if (last_ == nullptr) return s;
+  const MonthMetrics& m = *last_;
+  s.moves_per_talent_year = talent_months_ > 0 ? s.moves / (talent_months_ / 12.0) : 0.0;
+  s.unemployment_end =
+      m.market.talents > 0
+          ? 1.0 - static_cast<double>(m.market.employed) / static_cast<double>(m.market.talents)
+          : 0.0;
+  const std::size_t regions = w.regions.size();
+  std::int64_t top_employed = 0, top_alive = 0;
+  for (std::size_t r = 0; r < regions; ++r) {
+    top_employed += m.regions[r * kReportTierCount + 1].employed;
+    top_alive += m.regions[r * kReportTierCount + 1].trained_here;
+  }
+  auto share = [](std::int64_t a, std::int64_t b) {
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+  };
+  for (std::size_t r = 0; r < regions; ++r) {
+    const auto& top = m.regions[r * kReportTierCount + 1];
+    const auto& all = m.regions[r * kReportTierCount + 2];
+    s.regions.push_back({RegionId(static_cast<std::uint8_t>(r)), share(top.employed, top_employed),
+                         share(top.trained_here, top_alive), top.brain_drain, all.brain_drain});
+  }
+  // Groups: work and origin shares add up; brain drain counts moves out of the whole group.
+  // The origin x work matrix of the last month gives the employed trained in the group.
+  for (const auto& g : w.groups) {
+    RunSummary::GroupShare gs;
+    gs.group = g.id;
+    std::int64_t employed = 0, trained_alive = 0;
+    for (const auto r : g.regions) {
+      employed += m.regions[r.index() * kReportTierCount + 1].employed;
+      trained_alive += m.regions[r.index() * kReportTierCount + 1].trained_here;
+    }
+    std::int64_t trained_employed = 0, trained_in_group = 0;
+    for (const auto& row : m.origins) {
+      if (row.tier != ReportTier::top || row.work_region < 0) continue;
+      const bool from_group = std::find(g.regions.begin(), g.regions.end(), row.origin) !=
+                              g.regions.end();
+      if (!from_group) continue;
+      trained_employed += row.talents;
+      const bool in_group =
+          std::find(g.regions.begin(), g.regions.end(),
+                    RegionId(static_cast<std::uint8_t>(row.work_region))) != g.regions.end();
+      if (in_group) trained_in_group += row.talents;
+    }
+    gs.top_work_share = share(employed, top_employed);
+    gs.top_origin_share = share(trained_alive, top_alive);
+    gs.brain_drain_top = share(trained_employed - trained_in_group, trained_employed);
+    s.groups.push_back(gs);
+  }
+  // Wage quantiles by tier over all regions: the "all regions" rows of kinds are by kind, so
+  // recompute from the talents (the end state).
+  std::array<std::vector<float>, kReportTierCount> wages;
+  const auto& t = w.talents;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t.employer[i].valid()) continue;
+    const Tier tier = w.tier_of(t.ability[i]);
+    if (tier == Tier::elite) wages[0].push_back(t.wage[i]);
+    if (tier != Tier::rest) wages[1].push_back(t.wage[i]);
+    wages[2].push_back(t.wage[i]);
+  }
+  for (int q = 0; q < kReportTierCount; ++q) {
+    auto& v = wages[q];
+    if (v.empty()) continue;
+    std::sort(v.begin(), v.end());
+    auto at = [&](double p) {
+      return static_cast<double>(v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))]);
+    };
+    s.wage_end[q] = {at(0.5), at(0.9), at(0.99), v.back()};
+  }
+  s.elite_top5_share_end = m.market.elite_top5_share;
+  s.elite_hhi_end = m.market.elite_hhi;
+  return s;
+}
+
+}  // namespace mercato

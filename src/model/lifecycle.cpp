@@ -1,0 +1,125 @@
+// Lifecycle (MODEL.md, One month, step 2): organisations grow; talents age, exit, learn,
+// vest and get their anniversary raises. Talents are updated in parallel in fixed chunks; the
+// organisations' aggregates are then updated from the chunks' deltas in chunk order, so the
+// result is bit-identical for any thread count.
+#include <algorithm>
+#include <cmath>
+
+#include "model/model.hpp"
+
+namespace mercato {
+
+namespace {
+
+double monthly(double annual_rate) { return std::pow(1.0 + annual_rate, 1.0 / 12.0); }
+double monthly_hazard(double annual) { return 1.0 - std::pow(1.0 - std::min(annual, 1.0), 1.0 / 12.0); }
+
+void grow_organisations(World& w) {
+  auto& orgs = w.orgs;
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    orgs.compute[o] *= monthly(orgs.compute_growth[o]);
+    orgs.payroll_budget[o] *= monthly(orgs.budget_growth[o]);
+    const double g = monthly(orgs.headcount_growth[o]);
+    orgs.target[o][0] *= g;
+    orgs.target[o][1] *= g;
+  }
+}
+
+// a <- a * (1 + g_kind * (C/h)^phi + training_boost_r), rates per year taken monthly.
+std::vector<double> ability_growth_factors(const World& w) {
+  const auto& orgs = w.orgs;
+  const auto& p = w.params;
+  std::vector<double> factor(orgs.size());
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    const double per_head = orgs.compute[o] / std::max(1, orgs.total_headcount(o));
+    const double yearly = p.ability_growth[static_cast<int>(orgs.kind[o])] *
+                              std::pow(per_head, p.compute_exponent) +
+                          w.regions[orgs.region[o].index()].training_boost;
+    factor[o] = 1.0 + yearly / 12.0;
+  }
+  return factor;
+}
+
+// A change to an organisation's aggregates caused by one talent this month.
+struct OrgDelta {
+  std::uint32_t org;
+  std::uint8_t role;
+  std::int8_t headcount;
+  double power;
+  double payroll;
+};
+
+}  // namespace
+
+void run_lifecycle(World& w, MonthState& m) {
+  auto& t = w.talents;
+  auto& orgs = w.orgs;
+  const auto& p = w.params;
+  if (m.growth) grow_organisations(w);
+  const std::vector<double> factor = ability_growth_factors(w);
+
+  const std::size_t n = t.size();
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<std::vector<OrgDelta>> deltas(chunks);
+  std::vector<std::uint8_t> keep(n, 1);
+  const double hazard_working = monthly_hazard(p.exit_rate);
+  const double hazard_retiring = monthly_hazard(p.exit_rate + p.retirement_rate);
+  const auto retirement_months = static_cast<int>(p.retirement_years * 12.0);
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    auto& out = deltas[c];
+    const std::size_t end = std::min(n, (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      const bool employed = t.employer[i].valid();
+      const std::size_t o = employed ? t.employer[i].index() : 0;
+      const auto role = static_cast<std::uint8_t>(t.role[i]);
+      const double hazard = t.experience[i] >= retirement_months ? hazard_retiring : hazard_working;
+      const bool idle_too_long = !employed && t.tenure[i] >= p.max_idle_months;
+      if (idle_too_long || m.rng.uniform(Stream::exit, m.month, t.uid[i]) < hazard) {
+        keep[i] = 0;
+        if (employed)
+          out.push_back({static_cast<std::uint32_t>(o), role, -1,
+                         -std::pow(static_cast<double>(t.ability[i]), p.rho), -t.wage[i]});
+        continue;
+      }
+      if (t.experience[i] < 0xFFFF) ++t.experience[i];
+      if (t.tenure[i] < 0xFFFF) ++t.tenure[i];
+      if (!employed) continue;
+      t.ability[i] = static_cast<float>(t.ability[i] * factor[o]);
+      if (t.vest_left[i] > 0) {
+        t.unvested[i] -= t.unvested[i] / static_cast<float>(t.vest_left[i]);
+        if (--t.vest_left[i] == 0) t.unvested[i] = 0;
+      }
+      if (t.tenure[i] % 12 == 0) {
+        const float raised =
+            static_cast<float>(t.wage[i] * (1.0 + p.annual_raise[static_cast<int>(orgs.kind[o])]));
+        out.push_back({static_cast<std::uint32_t>(o), role, 0, 0.0,
+                       static_cast<double>(raised) - static_cast<double>(t.wage[i])});
+        t.wage[i] = raised;
+      }
+    }
+  }
+
+  // Exits leave with their pre-growth power; then every remaining member's a^rho grew by
+  // factor^rho, so the power sums scale exactly (maintained incrementally, no rescan).
+  for (const auto& chunk : deltas) {
+    for (const auto& d : chunk) {
+      orgs.power_sum[d.org][d.role] += d.power;
+      orgs.headcount[d.org][d.role] += d.headcount;
+      orgs.payroll[d.org] += d.payroll;
+    }
+  }
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    const double scale = std::pow(factor[o], p.rho);
+    for (int k = 0; k < kRoleCount; ++k)
+      orgs.power_sum[o][k] =
+          orgs.headcount[o][k] == 0 ? 0.0 : std::max(0.0, orgs.power_sum[o][k]) * scale;
+  }
+
+  const auto exits = static_cast<std::int64_t>(std::count(keep.begin(), keep.end(), 0));
+  if (exits > 0) t.compact(keep);
+  m.exits = exits;
+}
+
+}  // namespace mercato

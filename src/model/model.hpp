@@ -1,0 +1,98 @@
+// The model's phases (MODEL.md, "One month"), each a free function over the World and the
+// month's scratch state. Knows nothing of files, YAML or thread pools (OpenMP pragmas only).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "mercato/core/world.hpp"
+#include "mercato/engine/metrics.hpp"
+
+namespace mercato {
+
+// A talent x organisation pair produced by search (indices into the World's arrays).
+struct Candidate {
+  std::uint32_t talent;
+  std::uint32_t org;
+  auto operator<=>(const Candidate&) const = default;
+};
+
+// An offer: the most the organisation will spend per year on the talent (MODEL.md, offers).
+struct Offer {
+  std::uint32_t talent;
+  std::uint32_t org;
+  double wtp;
+};
+
+// What clearing decided for one talent; applied by apply_moves.
+struct Decision {
+  enum class Kind : std::uint8_t { move, counter };
+  Kind kind = Kind::move;
+  std::uint32_t talent = 0;
+  OrgId to;          // the winner (for a counter: the incumbent)
+  double wage = 0;   // new annual wage
+  double bonus = 0;  // signing bonus
+};
+
+// Scratch state of one month, reused across months to avoid allocations.
+struct MonthState {
+  int month = 0;         // month index: < 0 during warm-up, 0 = the scenario's start
+  bool growth = true;    // false during warm-up: compute, budgets, targets, graduates frozen
+  int threads = 1;
+  Rng rng{1, 0};
+
+  std::vector<std::uint32_t> seekers;  // talent indices actively searching
+  std::vector<Candidate> candidates;   // sorted, unique
+  std::vector<Offer> offers;           // sorted by (talent, org)
+  std::vector<Decision> decisions;     // in clearing order
+  std::vector<MoveRecord> moves;       // filled by apply_moves
+
+  // Month counters (metrics).
+  std::int64_t entries = 0, exits = 0, counters_won = 0, offers_to_employed = 0;
+  std::vector<std::int32_t> hires, departures, counters;  // per organisation
+
+  void reset(std::size_t org_count);
+};
+
+// Talents are processed in fixed chunks, whatever the thread count, so that per-chunk
+// results merged in chunk order are bit-identical for any number of threads.
+inline constexpr std::size_t kChunk = 8192;
+
+// --- production and valuation (MODEL.md, Production) ---
+// Annual value of o's output, P * Y.
+double output_value(const World& w, std::size_t o);
+// P * (Y(with i) - Y(without i)) for a talent of ability a and role r joining o: O(1).
+double marginal_value_hire(const World& w, std::size_t o, Role r, double ability);
+// The same for a current member leaving o.
+double marginal_value_member(const World& w, std::size_t o, Role r, double ability);
+// min(value_share * MV, max_offer, cash): the most o spends per year on a new hire.
+double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash);
+
+// --- utility (MODEL.md, Utility) ---
+// Everything in U_io except the money term: mission, openness, compute, home, visa, move cost
+// and the Gumbel taste shock keyed by (seed, month, talent, organisation).
+double non_money_utility(const World& w, const MonthState& m, std::size_t i, std::size_t o);
+// Utility of staying unemployed in the talent's region at its reservation wage.
+double reservation_utility(const World& w, const MonthState& m, std::size_t i);
+double reservation_wage(const World& w, std::size_t i);
+// w_money * ln(kappa * money) + non_money (money <= 0 is worth -infinity).
+double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money);
+// The money-equivalent at o that gives utility u (closed form, since money enters as a log).
+double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
+                          double non_money);
+
+// --- the phases, in MODEL.md's order ---
+void run_lifecycle(World& w, MonthState& m);
+void admit_graduates(World& w, MonthState& m);
+void search_candidates(World& w, MonthState& m);
+void make_offers(World& w, MonthState& m);
+void clear_auctions(World& w, MonthState& m);
+void apply_moves(World& w, MonthState& m);
+
+// Recomputes every aggregate from the arrays and compares (MERCATO_CHECK_INVARIANTS builds
+// call it each month). Throws InvariantViolation naming the first mismatch.
+void check_invariants(const World& w);
+
+}  // namespace mercato

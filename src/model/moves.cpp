@@ -1,0 +1,69 @@
+// Moves (MODEL.md, One month, step 7): apply clearing's decisions to the talents and to the
+// organisations' power sums, headcounts and payroll (incrementally, O(1) per move), and
+// record each move. Money is conserved: the old employer's payroll loses exactly the old
+// wage, the new one gains exactly the new wage, and the bonus is recorded where it is paid.
+#include <cmath>
+
+#include "model/model.hpp"
+
+namespace mercato {
+
+void apply_moves(World& w, MonthState& m) {
+  auto& t = w.talents;
+  auto& orgs = w.orgs;
+  const double rho = w.params.rho;
+  const double horizon = w.params.vesting_years;
+  for (const Decision& d : m.decisions) {
+    const std::uint32_t i = d.talent;
+    const int k = static_cast<int>(t.role[i]);
+    const auto new_wage = static_cast<float>(d.wage);
+    if (d.kind == Decision::Kind::counter) {
+      const std::size_t o = d.to.index();
+      orgs.payroll[o] += static_cast<double>(new_wage) - static_cast<double>(t.wage[i]);
+      t.wage[i] = new_wage;
+      ++m.counters[o];
+      ++m.counters_won;
+      continue;
+    }
+    const OrgId from = t.employer[i];
+    const std::size_t to = d.to.index();
+    MoveRecord record;
+    record.month = m.month;
+    record.talent = t.uid[i];
+    record.tier = w.tier_of(t.ability[i]);
+    record.role = t.role[i];
+    record.ability = t.ability[i];
+    record.from = from;
+    record.to = d.to;
+    record.from_region = t.region[i];
+    record.to_region = orgs.region[to];
+    record.wage_before = from.valid() ? t.wage[i] : 0.0;
+    record.wage = new_wage;
+    record.bonus = d.bonus;
+    record.forfeited = from.valid() ? t.unvested[i] : 0.0;
+
+    const double power = std::pow(static_cast<double>(t.ability[i]), rho);
+    if (from.valid()) {
+      const std::size_t o = from.index();
+      orgs.power_sum[o][k] -= power;
+      if (--orgs.headcount[o][k] == 0) orgs.power_sum[o][k] = 0.0;
+      orgs.payroll[o] -= t.wage[i];
+      ++m.departures[o];
+    }
+    orgs.power_sum[to][k] += power;
+    orgs.headcount[to][k] += 1;
+    orgs.payroll[to] += new_wage;
+    ++m.hires[to];
+
+    t.employer[i] = d.to;
+    t.region[i] = orgs.region[to];
+    t.wage[i] = new_wage;
+    // A new grant of equity_share x wage x H, vesting linearly over H years.
+    t.unvested[i] = static_cast<float>(orgs.equity_share[to] * d.wage * horizon);
+    t.vest_left[i] = static_cast<std::uint8_t>(std::lround(horizon * 12.0));
+    t.tenure[i] = 0;
+    m.moves.push_back(record);
+  }
+}
+
+}  // namespace mercato

@@ -1,0 +1,47 @@
+// Production and marginal value (MODEL.md, Production). With the power sums S_res, S_eng
+// kept per organisation, Y and the marginal value of one person are O(1).
+#include <algorithm>
+#include <cmath>
+
+#include "model/model.hpp"
+
+namespace mercato {
+
+namespace {
+// (floor^rho + S)^(beta/rho): the research or engineering factor of Y.
+double team_factor(const World& w, std::size_t o, int k) {
+  const auto& p = w.params;
+  return std::pow(p.floor_pow[k] + w.orgs.power_sum[o][k], p.beta[k] / p.rho);
+}
+}  // namespace
+
+double output_value(const World& w, std::size_t o) {
+  const auto& orgs = w.orgs;
+  return orgs.price[o] * orgs.tfp[o] * std::pow(orgs.compute[o], w.params.alpha) *
+         team_factor(w, o, 0) * team_factor(w, o, 1);
+}
+
+// Y(with)/Y(without) = (1 + a^rho / (F + S))^(beta/rho); expm1/log1p keep the small
+// differences of large numbers exact enough for a one-person change in a big lab.
+double marginal_value_hire(const World& w, std::size_t o, Role r, double ability) {
+  const auto& p = w.params;
+  const int k = static_cast<int>(r);
+  const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
+  const double x = std::pow(ability, p.rho) / base;
+  return output_value(w, o) * std::expm1((p.beta[k] / p.rho) * std::log1p(x));
+}
+
+double marginal_value_member(const World& w, std::size_t o, Role r, double ability) {
+  const auto& p = w.params;
+  const int k = static_cast<int>(r);
+  const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
+  const double x = std::min(std::pow(ability, p.rho) / base, 1.0 - 1e-12);
+  return -output_value(w, o) * std::expm1((p.beta[k] / p.rho) * std::log1p(-x));
+}
+
+double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash) {
+  const double value = w.orgs.value_share[o] * marginal_value_hire(w, o, r, ability);
+  return std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+}
+
+}  // namespace mercato

@@ -1,0 +1,173 @@
+// Search with frictions (MODEL.md, One month, step 4): active seekers apply to a few
+// organisations; organisations with vacancies headhunt employed talents through per-region
+// alias tables. Every draw is keyed by (month, talent or organisation, draw index), and the
+// pairs are sorted and de-duplicated at the end, so the result does not depend on threads.
+#include <algorithm>
+#include <cmath>
+
+#include "core/alias_table.hpp"
+#include "model/model.hpp"
+
+namespace mercato {
+
+namespace {
+
+// Seekers: every unemployed talent, and each month a random share of the employed, raised
+// after full vesting (no golden handcuffs left) and in organisations above their target.
+void find_seekers(const World& w, MonthState& m) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const auto& p = w.params;
+  const std::size_t n = t.size();
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<std::vector<std::uint32_t>> found(chunks);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t end = std::min(n, (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      bool seeks = !t.employer[i].valid();
+      if (!seeks) {
+        const std::size_t o = t.employer[i].index();
+        const int k = static_cast<int>(t.role[i]);
+        double rate = p.seek_rate;
+        if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
+        if (orgs.headcount[o][k] > orgs.target[o][k] + 0.5) rate *= p.seek_multiplier_shrinking;
+        seeks = m.rng.uniform(Stream::seek, m.month, t.uid[i]) < rate;
+      }
+      if (seeks) found[c].push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  m.seekers.clear();
+  for (const auto& f : found) m.seekers.insert(m.seekers.end(), f.begin(), f.end());
+}
+
+// Applications go to organisations with a vacancy in the seeker's role, in proportion to
+// visibility (headcount^0.5 x (1 + mission)) x region weight (1 at home, less abroad).
+std::vector<AliasTable> application_tables(const World& w) {
+  const auto& orgs = w.orgs;
+  const std::size_t regions = w.regions.size();
+  std::vector<AliasTable> tables(regions * kRoleCount);
+  std::vector<std::uint32_t> items;
+  std::vector<double> weights;
+  for (std::size_t r = 0; r < regions; ++r) {
+    for (int k = 0; k < kRoleCount; ++k) {
+      items.clear();
+      weights.clear();
+      for (std::size_t o = 0; o < orgs.size(); ++o) {
+        if (orgs.vacancies(o, static_cast<Role>(k)) == 0) continue;
+        const double region_weight =
+            orgs.region[o].index() == r ? 1.0 : w.params.abroad_application_weight;
+        items.push_back(static_cast<std::uint32_t>(o));
+        weights.push_back(std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]) *
+                          region_weight);
+      }
+      tables[r * kRoleCount + k].build(items, weights);
+    }
+  }
+  return tables;
+}
+
+// Headhunting targets: employed talents by region and role, drawn in proportion to
+// a^visibility_exponent.
+std::vector<AliasTable> headhunting_tables(const World& w) {
+  const auto& t = w.talents;
+  const std::size_t regions = w.regions.size();
+  std::vector<std::vector<std::uint32_t>> items(regions * kRoleCount);
+  std::vector<std::vector<double>> weights(regions * kRoleCount);
+  const double exponent = w.params.visibility_exponent;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t.employer[i].valid()) continue;
+    const std::size_t cell = t.region[i].index() * kRoleCount + static_cast<int>(t.role[i]);
+    items[cell].push_back(static_cast<std::uint32_t>(i));
+    weights[cell].push_back(exponent == 1.0 ? t.ability[i] : std::pow(t.ability[i], exponent));
+  }
+  std::vector<AliasTable> tables(regions * kRoleCount);
+  for (std::size_t c = 0; c < tables.size(); ++c) tables[c].build(items[c], weights[c]);
+  return tables;
+}
+
+void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
+           std::vector<std::vector<Candidate>>& out) {
+  const auto& t = w.talents;
+  const int applications = w.params.applications;
+  const std::size_t n = m.seekers.size();
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  out.resize(chunks);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const std::size_t end = std::min(n, (c + 1) * kChunk);
+    for (std::size_t s = c * kChunk; s < end; ++s) {
+      const std::uint32_t i = m.seekers[s];
+      const auto& table = tables[t.region[i].index() * kRoleCount + static_cast<int>(t.role[i])];
+      if (table.empty()) continue;
+      for (int j = 0; j < applications; ++j) {
+        const auto b = m.rng.bits(Stream::applications, m.month, t.uid[i], j);
+        const std::uint32_t o = table.draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
+        if (t.employer[i] != OrgId(o)) out[c].push_back({i, o});
+      }
+    }
+  }
+}
+
+// Each organisation with vacancies draws poach_intensity x vacancies employed talents of
+// other organisations: a region first (its own with weight 1, others with search_reach, each
+// times the region's total visibility), then a talent from that region's alias table.
+void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
+              std::vector<std::vector<Candidate>>& out) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const std::size_t regions = w.regions.size();
+  const std::size_t first = out.size();
+  out.resize(first + orgs.size());
+#pragma omp parallel for schedule(dynamic, 64) num_threads(m.threads)
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    auto& found = out[first + o];
+    std::vector<double> cumulative(regions);
+    for (int k = 0; k < kRoleCount; ++k) {
+      const int vacancies = orgs.vacancies(o, static_cast<Role>(k));
+      if (vacancies == 0) continue;
+      const double expected = orgs.poach_intensity[o] * vacancies;
+      const auto b = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                0x80000000u | static_cast<std::uint32_t>(k));
+      // Capped so that draw indices stay below the count draw's key (bit 31).
+      const auto draws = std::min<std::uint32_t>(
+          static_cast<std::uint32_t>(std::floor(expected)) +
+              (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
+          1u << 20);
+      double total = 0;
+      for (std::size_t r = 0; r < regions; ++r) {
+        const double reach = r == orgs.region[o].index() ? 1.0 : orgs.search_reach[o];
+        total += reach * tables[r * kRoleCount + k].total_weight();
+        cumulative[r] = total;
+      }
+      if (total <= 0) continue;
+      for (std::uint32_t d = 0; d < draws; ++d) {
+        const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                  (d << 1) | static_cast<std::uint32_t>(k));
+        const double pick = Rng::to_unit(x[0]) * total;
+        std::size_t r = 0;
+        while (r + 1 < regions && pick >= cumulative[r]) ++r;
+        const auto& table = tables[r * kRoleCount + k];
+        if (table.empty()) continue;
+        const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
+        if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
+          found.push_back({i, static_cast<std::uint32_t>(o)});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void search_candidates(World& w, MonthState& m) {
+  find_seekers(w, m);
+  std::vector<std::vector<Candidate>> found;
+  apply(w, m, application_tables(w), found);
+  headhunt(w, m, headhunting_tables(w), found);
+  m.candidates.clear();
+  for (const auto& f : found) m.candidates.insert(m.candidates.end(), f.begin(), f.end());
+  std::sort(m.candidates.begin(), m.candidates.end());
+  m.candidates.erase(std::unique(m.candidates.begin(), m.candidates.end()), m.candidates.end());
+}
+
+}  // namespace mercato

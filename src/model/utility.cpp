@@ -1,0 +1,60 @@
+// Utility of working at o for an annual money-equivalent m (MODEL.md, Utility). Money enters
+// as w_money * ln(kappa * m), so the indifference money-equivalent has a closed form.
+#include <cmath>
+#include <limits>
+
+#include "model/model.hpp"
+
+namespace mercato {
+
+namespace {
+// The reservation option's taste shock uses this pseudo-organisation id.
+constexpr std::uint32_t kReservationKey = 0xFFFFFFFFu;
+
+double taste_shock(const World& w, const MonthState& m, std::size_t i, std::uint32_t key) {
+  if (w.params.sigma_taste <= 0) return 0.0;
+  const auto r = m.rng.bits(Stream::taste, m.month, w.talents.uid[i], key);
+  return w.params.sigma_taste * Rng::gumbel_from(r[0]);
+}
+}  // namespace
+
+double non_money_utility(const World& w, const MonthState& m, std::size_t i, std::size_t o) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const auto& pref = t.prefs[i];
+  const RegionId r = orgs.region[o];
+  const double compute_per_head =
+      orgs.compute[o] / std::max(1, orgs.total_headcount(o));
+  double u = pref.w_mission * orgs.mission[o] + pref.w_open * orgs.openness[o] +
+             pref.w_compute * std::log1p(compute_per_head);
+  if (r == t.origin[i]) u += pref.home_bias;
+  if (r != t.origin[i] && r != t.region[i]) u -= w.regions[r.index()].visa_friction;
+  if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o))) u -= w.params.move_cost;
+  return u + taste_shock(w, m, i, static_cast<std::uint32_t>(o));
+}
+
+double reservation_wage(const World& w, std::size_t i) {
+  return w.regions[w.talents.region[i].index()].graduate_wage;
+}
+
+double reservation_utility(const World& w, const MonthState& m, std::size_t i) {
+  const auto& t = w.talents;
+  const auto& region = w.regions[t.region[i].index()];
+  double u = t.prefs[i].w_money * std::log(region.kappa() * reservation_wage(w, i));
+  if (t.region[i] == t.origin[i]) u += t.prefs[i].home_bias;
+  return u + taste_shock(w, m, i, kReservationKey);
+}
+
+double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money) {
+  if (money <= 0) return -std::numeric_limits<double>::infinity();
+  const double kappa = w.regions[w.orgs.region[o].index()].kappa();
+  return w.talents.prefs[i].w_money * std::log(kappa * money) + non_money;
+}
+
+double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
+                          double non_money) {
+  const double kappa = w.regions[w.orgs.region[o].index()].kappa();
+  return std::exp((u - non_money) / w.talents.prefs[i].w_money) / kappa;
+}
+
+}  // namespace mercato

@@ -1,0 +1,316 @@
+// Production, utility, lifecycle, entry, search, offers and moves on hand-built worlds.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "core/alias_table.hpp"
+#include "mercato/core/error.hpp"
+#include "model/model.hpp"
+#include "support/world_builder.hpp"
+
+namespace mercato {
+namespace {
+
+using testing::OrgSpec;
+using testing::TalentSpec;
+using testing::WorldBuilder;
+
+// Y = A C^alpha (r0^rho + S_res)^(beta_r/rho) (e0^rho + S_eng)^(beta_e/rho), from scratch.
+double output_by_hand(const World& w, std::size_t o, double s_res, double s_eng) {
+  const auto& p = w.params;
+  return w.orgs.tfp[o] * std::pow(w.orgs.compute[o], p.alpha) *
+         std::pow(1.0 + s_res, p.beta[0] / p.rho) * std::pow(1.0 + s_eng, p.beta[1] / p.rho);
+}
+
+TEST(Production, MarginalValueIsTheDifferenceInOutput) {
+  // A lab of three researchers (a = 1, 2, 3); the value of hiring a = 1.5 and of losing the
+  // a = 3 member are Y(with) - Y(without), computed here from scratch.
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  const OrgId lab = b.org("Lab", r);
+  for (float a : {1.0f, 2.0f, 3.0f}) b.talent({a, Role::research, lab, 1e5f});
+  World w = b.build();
+  const double s = 1 + std::pow(2.0, 1.5) + std::pow(3.0, 1.5);
+  const double y = output_by_hand(w, 0, s, 0);
+  EXPECT_NEAR(output_value(w, 0) / y, 1.0, 1e-12);
+  EXPECT_NEAR(marginal_value_hire(w, 0, Role::research, 1.5) /
+                  (output_by_hand(w, 0, s + std::pow(1.5, 1.5), 0) - y),
+              1.0, 1e-9);
+  EXPECT_NEAR(marginal_value_member(w, 0, Role::research, 3.0) /
+                  (y - output_by_hand(w, 0, s - std::pow(3.0, 1.5), 0)),
+              1.0, 1e-9);
+}
+
+TEST(Production, AStarsValueIsNearOutputTimesBetaOverRhoTimesShare) {
+  // MODEL.md: a star holding 2% of the research power sum of a lab whose output is worth
+  // $50B a year has a marginal value near 50e9 x (0.3 / 1.5) x 0.02 = $200M a year.
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  const OrgId lab = b.org("Lab", r);
+  for (int k = 0; k < 980; ++k) b.talent({1.0f, Role::research, lab, 1e5f});
+  const float star = static_cast<float>(std::pow(20.0, 1.0 / 1.5));  // a^rho = 20 = 2% of 1000
+  b.talent({star, Role::research, lab, 1e5f});
+  World w = b.build();
+  w.orgs.tfp[0] *= 50e9 / output_value(w, 0);
+  EXPECT_NEAR(output_value(w, 0), 50e9, 1.0);
+  EXPECT_NEAR(marginal_value_member(w, 0, Role::research, star) / 200e6, 1.0, 0.02);
+}
+
+TEST(Utility, IndifferenceMoneyInvertsUtility) {
+  // kappa = (1 - 0.45) / 1.2 in region Y; any utility level maps back to its money.
+  WorldBuilder b;
+  b.region("X");
+  const RegionId y = b.region("Y", 0.45, 1.2, 0.3);
+  const OrgId o = b.org("O", y, OrgSpec{.mission = 0.7f});
+  TalentSpec t;
+  t.prefs = {1.3f, 0.8f, 0, 0, 0.2f};
+  const std::size_t i = b.talent(t);
+  World w = b.build();
+  MonthState m;
+  const double nm = non_money_utility(w, m, i, o.index());
+  EXPECT_NEAR(nm, 0.8 * 0.7 - 0.3 - 0.1, 1e-6);  // mission, visa (abroad), move cost
+  const double u = utility(w, i, o.index(), 2.5e6, nm);
+  EXPECT_NEAR(u, 1.3 * std::log(0.55 / 1.2 * 2.5e6) + nm, 1e-5);  // w_money is a float
+  EXPECT_NEAR(indifference_money(w, i, o.index(), u, nm), 2.5e6, 1e-3);
+}
+
+TEST(Lifecycle, UnvestedEquityVestsLinearlyOverTheRemainingMonths) {
+  // $1.2M unvested with 12 months left: $100k vests each month, none is left after 12.
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  const OrgId o = b.org("O", r);
+  TalentSpec t;
+  t.employer = o, t.wage = 1e5f, t.unvested = 1.2e6f, t.vest_left = 12, t.tenure = 1;
+  const std::size_t i = b.talent(t);
+  World w = b.build();
+  MonthState m;
+  for (int month = 0; month < 12; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    run_lifecycle(w, m);
+    EXPECT_NEAR(w.talents.unvested[i], 1.2e6 - 1e5 * (month + 1), 1.0) << "month " << month;
+  }
+  EXPECT_EQ(w.talents.unvested[i], 0.0f);
+  EXPECT_EQ(w.talents.vest_left[i], 0);
+}
+
+TEST(Lifecycle, RaisesComeOnWorkAnniversariesAndKeepPayrollEqualToWages) {
+  // annual_raise 5% for frontier labs; tenure 11 -> 12 this month: one raise, payroll follows.
+  WorldBuilder b;
+  b.params().annual_raise[static_cast<int>(OrgKind::frontier_lab)] = 0.05;
+  const RegionId r = b.region("X");
+  const OrgId o = b.org("O", r);
+  TalentSpec t;
+  t.employer = o, t.wage = 2e5f, t.tenure = 11;
+  const std::size_t i = b.talent(t);
+  t.tenure = 3;
+  const std::size_t j = b.talent(t);
+  World w = b.build();
+  MonthState m;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  EXPECT_FLOAT_EQ(w.talents.wage[i], 2.1e5f);
+  EXPECT_FLOAT_EQ(w.talents.wage[j], 2e5f);
+  EXPECT_NEAR(w.orgs.payroll[0], 4.1e5, 1e-6);
+  EXPECT_NO_THROW(check_invariants(w));
+}
+
+TEST(Lifecycle, AbilityGrowthScalesThePowerSumsExactly) {
+  // g = 12% a year at one GPU per head (phi = 0): every member's a grows by 1% this month and
+  // the incrementally scaled power sum matches a recount.
+  WorldBuilder b;
+  b.params().ability_growth[static_cast<int>(OrgKind::frontier_lab)] = 0.12;
+  const RegionId r = b.region("X");
+  const OrgId o = b.org("O", r);
+  for (float a : {0.5f, 1.0f, 4.0f}) b.talent({a, Role::engineering, o, 1e5f});
+  World w = b.build();
+  MonthState m;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  EXPECT_FLOAT_EQ(w.talents.ability[2], 4.04f);
+  EXPECT_NO_THROW(check_invariants(w));
+}
+
+TEST(Lifecycle, IdleTalentsLeaveAfterMaxIdleMonths) {
+  // max_idle_months = 3: an unemployed talent idle for 3 months leaves; one idle for 1 stays.
+  WorldBuilder b;
+  b.params().max_idle_months = 3;
+  b.region("X");
+  TalentSpec t;
+  t.tenure = 3;
+  b.talent(t);
+  t.tenure = 1;
+  b.talent(t);
+  World w = b.build();
+  MonthState m;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  EXPECT_EQ(m.exits, 1);
+  ASSERT_EQ(w.talents.size(), 1u);
+  EXPECT_EQ(w.talents.uid[0], 1u);
+  EXPECT_EQ(w.talents.tenure[0], 2);
+}
+
+TEST(Lifecycle, ExitsRemoveTalentsFromTheirEmployersAggregates) {
+  // exit_rate = 1 per year means a monthly hazard of 1: everyone leaves, aggregates go to 0.
+  WorldBuilder b;
+  b.params().exit_rate = 1.0;
+  const RegionId r = b.region("X");
+  const OrgId o = b.org("O", r);
+  for (int k = 0; k < 5; ++k) b.talent({1.5f, Role::research, o, 3e5f});
+  World w = b.build();
+  MonthState m;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  EXPECT_EQ(w.talents.size(), 0u);
+  EXPECT_EQ(w.orgs.headcount[0][0], 0);
+  EXPECT_EQ(w.orgs.power_sum[0][0], 0.0);
+  EXPECT_NEAR(w.orgs.payroll[0], 0.0, 1e-6);
+}
+
+TEST(Entry, GraduatesArriveAtTheRegionsRateWithFractionsCarried) {
+  // 18 research graduates a year = 1.5 a month: months bring 1, 2, 1, 2, ... (3 every two).
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  World w = b.build();
+  w.scale = 1.0;
+  w.regions[r.index()].graduates_per_year[0] = 18;
+  MonthState m;
+  std::vector<std::int64_t> arrivals;
+  for (int month = 0; month < 4; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    admit_graduates(w, m);
+    arrivals.push_back(m.entries);
+  }
+  EXPECT_EQ(arrivals, (std::vector<std::int64_t>{1, 2, 1, 2}));
+  EXPECT_EQ(w.talents.size(), 6u);
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    EXPECT_FALSE(w.talents.employer[i].valid());
+    EXPECT_GT(w.talents.ability[i], 0.0f);
+  }
+}
+
+TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
+  // Everyone seeks (seek_rate 1) and the lab headhunts heavily: pairs are de-duplicated and no
+  // talent is a candidate of its own employer.
+  WorldBuilder b;
+  b.params().seek_rate = 1.0;
+  b.params().applications = 5;
+  const RegionId r = b.region("X");
+  OrgSpec hunter;
+  hunter.poach_intensity = 20;
+  hunter.target_research = 20;
+  const OrgId a = b.org("A", r, hunter);
+  const OrgId c = b.org("C", r, hunter);
+  for (int k = 0; k < 10; ++k) b.talent({1.0f + k, Role::research, k % 2 ? a : c, 1e5f});
+  for (int k = 0; k < 5; ++k) b.talent({1.0f, Role::research});
+  World w = b.build();
+  MonthState m;
+  m.reset(w.orgs.size());
+  search_candidates(w, m);
+  ASSERT_FALSE(m.candidates.empty());
+  EXPECT_TRUE(std::is_sorted(m.candidates.begin(), m.candidates.end()));
+  EXPECT_EQ(std::adjacent_find(m.candidates.begin(), m.candidates.end()), m.candidates.end());
+  for (const auto& cand : m.candidates)
+    EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
+}
+
+TEST(Offers, NoOfferWithoutAVacancyOrCashOrUnderANonCompete) {
+  // Three candidates: one for a full organisation, one for a broke one, one under a
+  // non-compete until month 5; only a fourth, ordinary pair gets an offer.
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  OrgSpec full;
+  full.target_research = 1;
+  const OrgId f = b.org("Full", r, full);
+  OrgSpec broke;
+  broke.payroll_budget = 0;
+  const OrgId k = b.org("Broke", r, broke);
+  const OrgId ok = b.org("Open", r);
+  b.talent({1.0f, Role::research, f, 1e5f});
+  const auto i = static_cast<std::uint32_t>(b.talent(TalentSpec{}));
+  const auto j = static_cast<std::uint32_t>(b.talent(TalentSpec{}));
+  World w = b.build();
+  w.talents.non_compete_until[j] = 5;
+  MonthState m;
+  m.month = 2;
+  m.reset(w.orgs.size());
+  m.candidates = {{i, f.value}, {i, k.value}, {i, ok.value}, {j, ok.value}};
+  make_offers(w, m);
+  ASSERT_EQ(m.offers.size(), 1u);
+  EXPECT_EQ(m.offers[0].talent, i);
+  EXPECT_EQ(m.offers[0].org, ok.value);
+}
+
+TEST(Moves, AMoveConservesMoneyAndUpdatesBothEmployers) {
+  // i moves from A ($300k) to B at $500k with a $200k bonus: A's payroll loses exactly the old
+  // wage, B's gains exactly the new one, the power sums and headcounts follow, and the new
+  // grant is equity_share x wage x H.
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  const RegionId y = b.region("Y");
+  const OrgId a = b.org("A", x);
+  OrgSpec spec;
+  spec.equity_share = 0.25f;
+  const OrgId bb = b.org("B", y, spec);
+  const std::size_t i = b.talent({2.0f, Role::research, a, 3e5f, 4e5f, 20});
+  b.talent({1.0f, Role::research, a, 1e5f});
+  World w = b.build();
+  const double total_before = w.orgs.payroll[0] + w.orgs.payroll[1];
+  MonthState m;
+  m.reset(w.orgs.size());
+  m.decisions = {{Decision::Kind::move, static_cast<std::uint32_t>(i), bb, 5e5, 2e5}};
+  apply_moves(w, m);
+  EXPECT_NEAR(w.orgs.payroll[0], 1e5, 1e-6);
+  EXPECT_NEAR(w.orgs.payroll[1], 5e5, 1e-6);
+  EXPECT_NEAR(w.orgs.payroll[0] + w.orgs.payroll[1] - total_before, 5e5 - 3e5, 1e-6);
+  EXPECT_EQ(w.orgs.headcount[0][0], 1);
+  EXPECT_EQ(w.orgs.headcount[1][0], 1);
+  EXPECT_EQ(w.talents.region[i], y);
+  EXPECT_FLOAT_EQ(w.talents.unvested[i], 0.25f * 5e5f * 4.0f);
+  ASSERT_EQ(m.moves.size(), 1u);
+  EXPECT_EQ(m.moves[0].from, a);
+  EXPECT_EQ(m.moves[0].from_region, x);
+  EXPECT_EQ(m.moves[0].to_region, y);
+  EXPECT_DOUBLE_EQ(m.moves[0].forfeited, 4e5);
+  EXPECT_DOUBLE_EQ(m.moves[0].package_value(), 4 * 5e5 + 2e5);
+  EXPECT_NO_THROW(check_invariants(w));
+}
+
+TEST(Invariants, AStaleAggregateIsReported) {
+  // A payroll that no longer equals the sum of wages is a bug the check must name.
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  const OrgId o = b.org("Lab", r);
+  b.talent({1.0f, Role::research, o, 1e5f});
+  World w = b.build();
+  w.orgs.payroll[0] += 1000;
+  try {
+    check_invariants(w);
+    FAIL() << "expected an InvariantViolation";
+  } catch (const InvariantViolation& e) {
+    EXPECT_NE(std::string(e.what()).find("organisation Lab payroll"), std::string::npos);
+  }
+}
+
+TEST(AliasTable, DrawFrequenciesFollowTheWeights) {
+  // Weights 1, 2, 0, 7: over 100k draws the frequencies are 0.1, 0.2, 0, 0.7 within 1%.
+  AliasTable table;
+  table.build({10, 20, 30, 40}, {1, 2, 0, 7});
+  Rng rng(7, 0);
+  std::map<std::uint32_t, int> seen;
+  const int draws = 100000;
+  for (int k = 0; k < draws; ++k) {
+    const auto b = rng.bits(Stream::applications, 0, static_cast<std::uint32_t>(k), 0);
+    ++seen[table.draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]))];
+  }
+  EXPECT_EQ(seen.count(30), 0u);
+  EXPECT_NEAR(seen[10] / double(draws), 0.1, 0.01);
+  EXPECT_NEAR(seen[20] / double(draws), 0.2, 0.01);
+  EXPECT_NEAR(seen[40] / double(draws), 0.7, 0.01);
+}
+
+}  // namespace
+}  // namespace mercato
