@@ -5,14 +5,15 @@
 namespace mercato {
 
 std::string ScenarioDiagnostic::to_string() const {
+  // Appends one piece at a time (GCC 12 warns wrongly on chains of operator+ at -O3).
   std::string s = file.empty() ? std::string("<scenario>") : file;
   if (line > 0) {
-    s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
+    s.append(":").append(std::to_string(line));
+    if (column > 0) s.append(":").append(std::to_string(column));
   }
-  s += ": ";
-  if (!key.empty()) s += key + ": ";
-  s += message;
+  s.append(": ");
+  if (!key.empty()) s.append(key).append(": ");
+  s.append(message);
   return s;
 }
 

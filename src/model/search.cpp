@@ -42,29 +42,50 @@ void find_seekers(const World& w, MonthState& m) {
 }
 
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
-// visibility (headcount^0.5 x (1 + mission)) x region weight (1 at home, less abroad).
+// visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role).
 std::vector<AliasTable> application_tables(const World& w) {
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
   std::vector<AliasTable> tables(regions * kRoleCount);
-  std::vector<std::uint32_t> items;
-  std::vector<double> weights;
-  for (std::size_t r = 0; r < regions; ++r) {
+  std::vector<std::vector<std::uint32_t>> items(tables.size());
+  std::vector<std::vector<double>> weights(tables.size());
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
     for (int k = 0; k < kRoleCount; ++k) {
-      items.clear();
-      weights.clear();
-      for (std::size_t o = 0; o < orgs.size(); ++o) {
-        if (orgs.vacancies(o, static_cast<Role>(k)) == 0) continue;
-        const double region_weight =
-            orgs.region[o].index() == r ? 1.0 : w.params.abroad_application_weight;
-        items.push_back(static_cast<std::uint32_t>(o));
-        weights.push_back(std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]) *
-                          region_weight);
-      }
-      tables[r * kRoleCount + k].build(items, weights);
+      if (orgs.vacancies(o, static_cast<Role>(k)) == 0) continue;
+      const std::size_t cell = orgs.region[o].index() * kRoleCount + k;
+      items[cell].push_back(static_cast<std::uint32_t>(o));
+      weights[cell].push_back(std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]));
     }
   }
+  for (std::size_t c = 0; c < tables.size(); ++c) tables[c].build(items[c], weights[c]);
   return tables;
+}
+
+// The region weights of a search from `home` (MODEL.md, search: "x region weight"): home
+// counts 1, another region `reach` times its share of the world's visibility. So a small
+// region's firms and graduates do not search abroad more than a large region's just because
+// the world outside is large; `reach` is about the share of the search that goes abroad.
+void region_weights(const std::vector<AliasTable>& tables, int role, std::size_t home,
+                    double reach, std::vector<double>& cumulative) {
+  const std::size_t regions = cumulative.size();
+  double world = 0;
+  for (std::size_t r = 0; r < regions; ++r) world += tables[r * kRoleCount + role].total_weight();
+  double total = 0;
+  for (std::size_t r = 0; r < regions; ++r) {
+    const double visible = tables[r * kRoleCount + role].total_weight();
+    if (visible > 0) total += r == home ? 1.0 : reach * visible / world;
+    cumulative[r] = total;
+  }
+}
+
+// Draws a region from cumulative weights (u uniform in (0, 1)); -1 when all are zero.
+int draw_region(const std::vector<double>& cumulative, double u) {
+  const double total = cumulative.back();
+  if (total <= 0) return -1;
+  const double pick = u * total;
+  std::size_t r = 0;
+  while (r + 1 < cumulative.size() && pick >= cumulative[r]) ++r;
+  return static_cast<int>(r);
 }
 
 // Headhunting targets: employed talents by region and role, drawn in proportion to
@@ -96,13 +117,18 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
+    std::vector<double> cumulative(w.regions.size());
     for (std::size_t s = c * kChunk; s < end; ++s) {
       const std::uint32_t i = m.seekers[s];
-      const auto& table = tables[t.region[i].index() * kRoleCount + static_cast<int>(t.role[i])];
-      if (table.empty()) continue;
+      const int role = static_cast<int>(t.role[i]);
+      region_weights(tables, role, t.region[i].index(), w.params.abroad_application_weight,
+                     cumulative);
       for (int j = 0; j < applications; ++j) {
         const auto b = m.rng.bits(Stream::applications, m.month, t.uid[i], j);
-        const std::uint32_t o = table.draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
+        const int r = draw_region(cumulative, Rng::to_unit(b[2]));
+        if (r < 0) break;
+        const std::uint32_t o =
+            tables[r * kRoleCount + role].draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
         if (t.employer[i] != OrgId(o)) out[c].push_back({i, o});
       }
     }
@@ -110,8 +136,8 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
 }
 
 // Each organisation with vacancies draws poach_intensity x vacancies employed talents of
-// other organisations: a region first (its own with weight 1, others with search_reach, each
-// times the region's total visibility), then a talent from that region's alias table.
+// other organisations: a region first (region_weights with its search_reach), then a talent
+// from that region's alias table.
 void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
               std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
@@ -134,21 +160,13 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
           static_cast<std::uint32_t>(std::floor(expected)) +
               (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
           1u << 20);
-      double total = 0;
-      for (std::size_t r = 0; r < regions; ++r) {
-        const double reach = r == orgs.region[o].index() ? 1.0 : orgs.search_reach[o];
-        total += reach * tables[r * kRoleCount + k].total_weight();
-        cumulative[r] = total;
-      }
-      if (total <= 0) continue;
+      region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
       for (std::uint32_t d = 0; d < draws; ++d) {
         const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
                                   (d << 1) | static_cast<std::uint32_t>(k));
-        const double pick = Rng::to_unit(x[0]) * total;
-        std::size_t r = 0;
-        while (r + 1 < regions && pick >= cumulative[r]) ++r;
+        const int r = draw_region(cumulative, Rng::to_unit(x[0]));
+        if (r < 0) break;
         const auto& table = tables[r * kRoleCount + k];
-        if (table.empty()) continue;
         const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
         if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
           found.push_back({i, static_cast<std::uint32_t>(o)});
