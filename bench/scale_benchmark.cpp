@@ -1,0 +1,120 @@
+// The scale benchmark: the full monthly step on the default world at several sizes.
+// Reports talent-months per second (one month = every phase of MODEL.md plus metrics) and
+// bytes per talent (peak resident memory / talents), with each phase's share of the month.
+//
+//   build/release/bench/scale_benchmark [--scenario FILE] [--scale S ...] [--months N]
+//                                       [--threads N]
+// Defaults: scenarios/world-2025.yaml at scale 0.2 (the default world) and 2.0 (a million
+// talents), 12 measured months after a 6-month warm-up, 1 thread.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "mercato/scenario/scenario.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;
+}
+
+struct Timings {
+  double phases[8] = {};
+  double total = 0;
+};
+
+constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry",  "search",
+                                        "offers", "clearing",  "moves", "metrics"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mercato;
+  std::string scenario_path = MERCATO_SOURCE_DIR "/scenarios/world-2025.yaml";
+  std::vector<double> scales;
+  int months = 12, threads = 1, warmup = 6;
+  for (int a = 1; a < argc; ++a) {
+    const std::string arg = argv[a];
+    auto next = [&]() -> std::string {
+      if (a + 1 >= argc) {
+        std::fprintf(stderr, "scale_benchmark: %s needs a value\n", arg.c_str());
+        std::exit(2);
+      }
+      return argv[++a];
+    };
+    if (arg == "--scenario") scenario_path = next();
+    else if (arg == "--scale") scales.push_back(std::stod(next()));
+    else if (arg == "--months") months = std::stoi(next());
+    else if (arg == "--threads") threads = std::stoi(next());
+    else if (arg == "--warmup") warmup = std::stoi(next());
+    else {
+      std::fprintf(stderr, "scale_benchmark: unknown option %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (scales.empty()) scales = {0.2, 2.0};
+
+  std::printf("scenario %s, %d months after a %d-month warm-up, %d thread(s)\n",
+              scenario_path.c_str(), months, warmup, threads);
+  std::printf("%8s %10s %14s %12s %10s   phase shares\n", "scale", "talents",
+              "talent-months/s", "ms/month", "bytes/tal");
+  for (const double scale : scales) {
+    Config config = scenario::load(scenario_path, {{"scale", std::to_string(scale)}});
+    World world = scenario::build_world(config);
+    MonthState m;
+    m.threads = threads;
+    m.rng = Rng(world.seed, 0);
+    EventTimeline events;
+    m.growth = false;
+    for (int k = warmup; k > 0; --k) {
+      m.month = -k;
+      step_month(world, m, events);
+    }
+    m.growth = true;
+    Timings timings;
+    double talent_months = 0;
+    for (int month = 0; month < months; ++month) {
+      m.month = month;
+      const auto t0 = Clock::now();
+      m.reset(world.orgs.size());
+      auto timed = [&](int phase, auto&& fn) {
+        const auto start = Clock::now();
+        fn();
+        timings.phases[phase] += std::chrono::duration<double>(Clock::now() - start).count();
+      };
+      timed(0, [&] { apply_events(world, m, events); });
+      timed(1, [&] { run_lifecycle(world, m); });
+      timed(2, [&] { admit_graduates(world, m); });
+      timed(3, [&] { search_candidates(world, m); });
+      timed(4, [&] { make_offers(world, m); });
+      timed(5, [&] { clear_auctions(world, m); });
+      timed(6, [&] { apply_moves(world, m); });
+      timed(7, [&] {
+        const MonthMetrics metrics =
+            collect_metrics(world, m, config.start.plus_months(month), month % 12 == 11);
+        if (metrics.market.talents < 0) std::abort();  // keep the result alive
+      });
+      timings.total += std::chrono::duration<double>(Clock::now() - t0).count();
+      talent_months += static_cast<double>(world.talents.size());
+    }
+    const double talents = talent_months / months;
+    std::printf("%8.2f %10.0f %14.3g %12.1f %10.1f  ", scale, talents,
+                talent_months / timings.total, 1e3 * timings.total / months,
+                peak_rss_bytes() / talents);
+    for (int p = 1; p < 8; ++p)
+      std::printf(" %s %.0f%%", kPhaseNames[p], 100.0 * timings.phases[p] / timings.total);
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  return 0;
+}
