@@ -33,7 +33,7 @@ struct Timings {
   double total = 0;
 };
 
-constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry",  "search",
+constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry", "search",
                                         "offers", "clearing",  "moves", "metrics"};
 
 }  // namespace
@@ -52,11 +52,16 @@ int main(int argc, char** argv) {
       }
       return argv[++a];
     };
-    if (arg == "--scenario") scenario_path = next();
-    else if (arg == "--scale") scales.push_back(std::stod(next()));
-    else if (arg == "--months") months = std::stoi(next());
-    else if (arg == "--threads") threads = std::stoi(next());
-    else if (arg == "--warmup") warmup = std::stoi(next());
+    if (arg == "--scenario")
+      scenario_path = next();
+    else if (arg == "--scale")
+      scales.push_back(std::stod(next()));
+    else if (arg == "--months")
+      months = std::stoi(next());
+    else if (arg == "--threads")
+      threads = std::stoi(next());
+    else if (arg == "--warmup")
+      warmup = std::stoi(next());
     else {
       std::fprintf(stderr, "scale_benchmark: unknown option %s\n", arg.c_str());
       return 2;
@@ -66,8 +71,8 @@ int main(int argc, char** argv) {
 
   std::printf("scenario %s, %d months after a %d-month warm-up, %d thread(s)\n",
               scenario_path.c_str(), months, warmup, threads);
-  std::printf("%8s %10s %14s %12s %10s   phase shares\n", "scale", "talents",
-              "talent-months/s", "ms/month", "bytes/tal");
+  std::printf("%8s %10s %14s %12s %10s   phase shares\n", "scale", "talents", "talent-months/s",
+              "ms/month", "bytes/tal");
   for (const double scale : scales) {
     Config config = scenario::load(scenario_path, {{"scale", std::to_string(scale)}});
     World world = scenario::build_world(config);

@@ -36,9 +36,9 @@ class Rng {
   // Four independent 32-bit words for (stream, month, a, b). `month` may be negative
   // (warm-up months) and is offset so every month of a run has its own counter.
   Philox::ctr_type bits(Stream s, int month, std::uint32_t a, std::uint32_t b) const {
-    Philox::ctr_type ctr{{(static_cast<std::uint32_t>(s) << 24) ^
-                              static_cast<std::uint32_t>(month + 4096),
-                          a, b, 0}};
+    Philox::ctr_type ctr{
+        {(static_cast<std::uint32_t>(s) << 24) ^ static_cast<std::uint32_t>(month + 4096), a, b,
+         0}};
     return Philox()(ctr, key_);
   }
 

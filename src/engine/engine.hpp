@@ -33,8 +33,7 @@ void apply_events(World& w, MonthState& m, const EventTimeline& events);
 void step_month(World& w, MonthState& m, const EventTimeline& events);
 
 // The month's aggregates (MODEL.md, Metrics) from the World after the moves.
-MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date,
-                             bool origins_due);
+MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date, bool origins_due);
 
 // Accumulates the headline figures of a run month by month.
 class SummaryAccumulator {

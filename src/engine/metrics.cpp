@@ -11,7 +11,9 @@ namespace mercato {
 namespace {
 
 // The report tiers a talent counts in: elite is also top; everyone is in all.
-int first_report_tier(Tier t) { return t == Tier::elite ? 0 : (t == Tier::top ? 1 : 2); }
+int first_report_tier(Tier t) {
+  return t == Tier::elite ? 0 : (t == Tier::top ? 1 : 2);
+}
 
 Quantiles quantiles(std::vector<float>& v) {
   Quantiles q;
@@ -120,9 +122,6 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     elite_total += org_elite[o];
     out.regions[orgs.region[o].index() * kReportTierCount + 2].output += y;
     out.kinds[static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + 2].output += y;
-    auto& kind_all = out.kinds[static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + 2];
-    kind_all.hires += m.hires[o];
-    kind_all.departures += m.departures[o];
     if (!orgs.named[o]) continue;
     OrgRow row;
     row.org = OrgId(static_cast<std::uint32_t>(o));
@@ -165,6 +164,9 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     for (int q = first_report_tier(mv.tier); q < kReportTierCount; ++q) {
       if (q == 1 && mv.tier == Tier::rest) continue;
       ++flows[{mv.from_region.value, mv.to_region.value, from_kind, to_kind, q}];
+      ++out.kinds[static_cast<std::size_t>(to_kind) * kReportTierCount + q].hires;
+      if (from_kind >= 0)
+        ++out.kinds[static_cast<std::size_t>(from_kind) * kReportTierCount + q].departures;
       if (mv.from_region != mv.to_region) {
         ++out.regions[mv.to_region.index() * kReportTierCount + q].arrivals;
         ++out.regions[mv.from_region.index() * kReportTierCount + q].departures;
@@ -192,8 +194,8 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
         for (int q = 0; q < kReportTierCount; ++q) {
           const auto n = origins[(r * (regions + 1) + x) * kReportTierCount + q];
           if (n == 0) continue;
-          out.origins.push_back({RegionId(static_cast<std::uint8_t>(r)),
-                                 static_cast<int>(x) - 1, static_cast<ReportTier>(q), n});
+          out.origins.push_back({RegionId(static_cast<std::uint8_t>(r)), static_cast<int>(x) - 1,
+                                 static_cast<ReportTier>(q), n});
         }
   }
 

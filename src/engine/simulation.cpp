@@ -18,8 +18,7 @@ struct Simulation::State {
   bool warmed_up = false;
 };
 
-Simulation::Simulation(World world, SimulationOptions options)
-    : state_(std::make_unique<State>()) {
+Simulation::Simulation(World world, SimulationOptions options) : state_(std::make_unique<State>()) {
   state_->world = std::move(world);
   state_->options = options;
   state_->options.threads = std::max(1, options.threads);
@@ -75,11 +74,21 @@ const MonthMetrics& Simulation::step() {
   return s.last;
 }
 
-bool Simulation::done() const { return state_->months_run >= state_->options.months; }
-int Simulation::month() const { return state_->months_run; }
-const World& Simulation::world() const { return state_->world; }
-const SimulationOptions& Simulation::options() const { return state_->options; }
-RunSummary Simulation::summary() const { return state_->summary.summary(state_->world); }
+bool Simulation::done() const {
+  return state_->months_run >= state_->options.months;
+}
+int Simulation::month() const {
+  return state_->months_run;
+}
+const World& Simulation::world() const {
+  return state_->world;
+}
+const SimulationOptions& Simulation::options() const {
+  return state_->options;
+}
+RunSummary Simulation::summary() const {
+  return state_->summary.summary(state_->world);
+}
 
 RunSummary run_simulation(Simulation& simulation, const std::vector<Observer*>& observers,
                           const std::function<void(int, int)>& on_progress) {
@@ -105,8 +114,8 @@ void SummaryAccumulator::set_header(std::string scenario, std::uint64_t seed, Ye
 
 void SummaryAccumulator::add(const World& w, const MonthMetrics& metrics) {
   auto& s = summary_;
-  if (s.months == 0) s.talents_start = metrics.market.talents - metrics.market.entries +
-                                       metrics.market.exits;
+  if (s.months == 0)
+    s.talents_start = metrics.market.talents - metrics.market.entries + metrics.market.exits;
   ++s.months;
   s.end = metrics.date;
   s.talents_end = metrics.market.talents;
@@ -139,10 +148,9 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
   if (last_ == nullptr) return s;
   const MonthMetrics& m = *last_;
   s.moves_per_talent_year = talent_months_ > 0 ? s.moves / (talent_months_ / 12.0) : 0.0;
-  s.unemployment_end =
-      m.market.talents > 0
-          ? 1.0 - static_cast<double>(m.market.employed) / static_cast<double>(m.market.talents)
-          : 0.0;
+  s.unemployment_end = m.market.talents > 0 ? 1.0 - static_cast<double>(m.market.employed) /
+                                                        static_cast<double>(m.market.talents)
+                                            : 0.0;
   const std::size_t regions = w.regions.size();
   std::int64_t top_employed = 0, top_alive = 0;
   for (std::size_t r = 0; r < regions; ++r) {
@@ -171,8 +179,8 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
     std::int64_t trained_employed = 0, trained_in_group = 0;
     for (const auto& row : m.origins) {
       if (row.tier != ReportTier::top || row.work_region < 0) continue;
-      const bool from_group = std::find(g.regions.begin(), g.regions.end(), row.origin) !=
-                              g.regions.end();
+      const bool from_group =
+          std::find(g.regions.begin(), g.regions.end(), row.origin) != g.regions.end();
       if (!from_group) continue;
       trained_employed += row.talents;
       const bool in_group =
@@ -201,7 +209,8 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
     if (v.empty()) continue;
     std::sort(v.begin(), v.end());
     auto at = [&](double p) {
-      return static_cast<double>(v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))]);
+      return static_cast<double>(
+          v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))]);
     };
     s.wage_end[q] = {at(0.5), at(0.9), at(0.99), v.back()};
   }

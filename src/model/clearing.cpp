@@ -54,6 +54,7 @@ void clear_auctions(World& w, MonthState& m) {
   std::vector<std::array<std::int32_t, kRoleCount>> hired(orgs.size(), {0, 0});
   std::vector<double> committed(orgs.size(), 0.0);  // annual spend promised this month
   m.decisions.clear();
+  if (m.output.size() != orgs.size()) value_outputs(w, m);
 
   for (const OfferRange& range : auction_order(w, m)) {
     const std::uint32_t i = range.talent;
@@ -70,15 +71,15 @@ void clear_auctions(World& w, MonthState& m) {
       incumbent = t.employer[i].index();
       stay.non_money = non_money_utility(w, m, i, incumbent);
       stay.max_money = t.wage[i];
-      const bool counters = m.rng.uniform(Stream::counter, m.month, t.uid[i],
-                                          static_cast<std::uint32_t>(incumbent)) <
-                            orgs.counter_probability[incumbent];
+      const bool counters =
+          m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
+          orgs.counter_probability[incumbent];
       if (counters) {
-        const double cap = std::min(
-            {orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
-                 marginal_value_member(w, incumbent, role, ability),
-             static_cast<double>(orgs.max_offer[incumbent]),
-             t.wage[i] + orgs.cash_left(incumbent) - committed[incumbent]});
+        const double cap =
+            std::min({orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
+                          marginal_value_member(w, incumbent, role, ability, m.output[incumbent]),
+                      static_cast<double>(orgs.max_offer[incumbent]),
+                      t.wage[i] + orgs.cash_left(incumbent) - committed[incumbent]});
         stay.max_money = std::max(stay.max_money, cap);
       }
       stay.best_utility = utility(w, i, incumbent, stay.max_money, stay.non_money);
@@ -96,7 +97,8 @@ void clear_auctions(World& w, MonthState& m) {
       const double cash = orgs.cash_left(o) - committed[o];
       if (cash <= 0) continue;
       // A mover's money-equivalent is the spend less the forfeited equity spread over H.
-      const double max_money = willingness_to_pay(w, o, role, ability, cash) - forfeited / horizon;
+      const double max_money =
+          willingness_to_pay(w, o, role, ability, cash, m.output[o]) - forfeited / horizon;
       if (max_money <= 0) continue;
       const double non_money = non_money_utility(w, m, i, o);
       const double u = utility(w, i, o, max_money, non_money);
@@ -124,11 +126,10 @@ void clear_auctions(World& w, MonthState& m) {
     // The winner pays the money-equivalent that makes the talent indifferent to the runner-up
     // (second price), at least a raise over the current wage, at most its own maximum.
     const double runner_up = std::max(second_u, stay.best_utility);
-    const double floor = employed ? t.wage[i] * (1.0 + w.params.move_raise_floor)
-                                  : reservation_wage(w, i);
+    const double floor =
+        employed ? t.wage[i] * (1.0 + w.params.move_raise_floor) : reservation_wage(w, i);
     const double money = std::min(
-        std::max(indifference_money(w, i, best, runner_up, best_non_money), floor),
-        best_max_money);
+        std::max(indifference_money(w, i, best, runner_up, best_non_money), floor), best_max_money);
     // The signing bonus buys out the forfeited equity first (buyout_ratio); the rest of the
     // money-equivalent is wage: money = wage + (bonus - forfeited) / H.
     const double bonus = orgs.buyout_ratio[best] * forfeited;

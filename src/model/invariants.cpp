@@ -12,7 +12,9 @@ namespace {
 bool close(double a, double b, double rel) {
   return std::abs(a - b) <= rel * std::max({1.0, std::abs(a), std::abs(b)});
 }
-[[noreturn]] void fail(const std::string& what) { throw InvariantViolation("invariant: " + what); }
+[[noreturn]] void fail(const std::string& what) {
+  throw InvariantViolation("invariant: " + what);
+}
 }  // namespace
 
 void check_invariants(const World& w) {
@@ -23,7 +25,8 @@ void check_invariants(const World& w) {
   std::vector<double> payroll(orgs.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {
     auto who = [&] { return "talent " + std::to_string(t.uid[i]); };
-    if (!(t.ability[i] > 0) || !std::isfinite(t.ability[i])) fail(who() + " has ability <= 0 or NaN");
+    if (!(t.ability[i] > 0) || !std::isfinite(t.ability[i]))
+      fail(who() + " has ability <= 0 or NaN");
     if (!(t.unvested[i] >= 0) || !std::isfinite(t.unvested[i])) fail(who() + " has bad unvested");
     if (t.region[i].index() >= w.regions.size()) fail(who() + " has an unknown region");
     if (!t.employer[i].valid()) {
@@ -46,8 +49,8 @@ void check_invariants(const World& w) {
         fail(org + " headcount " + std::to_string(orgs.headcount[o][k]) + " but the arrays say " +
              std::to_string(headcount[o][k]));
       if (!close(power[o][k], orgs.power_sum[o][k], 1e-4))
-        fail(org + " power sum " + std::to_string(orgs.power_sum[o][k]) +
-             " but the arrays say " + std::to_string(power[o][k]));
+        fail(org + " power sum " + std::to_string(orgs.power_sum[o][k]) + " but the arrays say " +
+             std::to_string(power[o][k]));
     }
     if (!close(payroll[o], orgs.payroll[o], 1e-6))
       fail(org + " payroll " + std::to_string(orgs.payroll[o]) + " but the arrays say " +

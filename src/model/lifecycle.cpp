@@ -11,8 +11,12 @@ namespace mercato {
 
 namespace {
 
-double monthly(double annual_rate) { return std::pow(1.0 + annual_rate, 1.0 / 12.0); }
-double monthly_hazard(double annual) { return 1.0 - std::pow(1.0 - std::min(annual, 1.0), 1.0 / 12.0); }
+double monthly(double annual_rate) {
+  return std::pow(1.0 + annual_rate, 1.0 / 12.0);
+}
+double monthly_hazard(double annual) {
+  return 1.0 - std::pow(1.0 - std::min(annual, 1.0), 1.0 / 12.0);
+}
 
 void grow_organisations(World& w) {
   auto& orgs = w.orgs;
@@ -32,9 +36,9 @@ std::vector<double> ability_growth_factors(const World& w) {
   std::vector<double> factor(orgs.size());
   for (std::size_t o = 0; o < orgs.size(); ++o) {
     const double per_head = orgs.compute[o] / std::max(1, orgs.total_headcount(o));
-    const double yearly = p.ability_growth[static_cast<int>(orgs.kind[o])] *
-                              std::pow(per_head, p.compute_exponent) +
-                          w.regions[orgs.region[o].index()].training_boost;
+    const double yearly =
+        p.ability_growth[static_cast<int>(orgs.kind[o])] * std::pow(per_head, p.compute_exponent) +
+        w.regions[orgs.region[o].index()].training_boost;
     factor[o] = 1.0 + yearly / 12.0;
   }
   return factor;

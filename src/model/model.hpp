@@ -38,8 +38,8 @@ struct Decision {
 
 // Scratch state of one month, reused across months to avoid allocations.
 struct MonthState {
-  int month = 0;         // month index: < 0 during warm-up, 0 = the scenario's start
-  bool growth = true;    // false during warm-up: compute, budgets, targets, graduates frozen
+  int month = 0;       // month index: < 0 during warm-up, 0 = the scenario's start
+  bool growth = true;  // false during warm-up: compute, budgets, targets, graduates frozen
   int threads = 1;
   Rng rng{1, 0};
 
@@ -52,6 +52,9 @@ struct MonthState {
   // Month counters (metrics).
   std::int64_t entries = 0, exits = 0, counters_won = 0, offers_to_employed = 0;
   std::vector<std::int32_t> hires, departures, counters;  // per organisation
+  // P * Y per organisation with the month's start teams, computed once by make_offers and used
+  // by clearing: marginal values within a month are valued on those teams (see clearing.cpp).
+  std::vector<double> output;
 
   void reset(std::size_t org_count);
 };
@@ -64,11 +67,17 @@ inline constexpr std::size_t kChunk = 8192;
 // Annual value of o's output, P * Y.
 double output_value(const World& w, std::size_t o);
 // P * (Y(with i) - Y(without i)) for a talent of ability a and role r joining o: O(1).
-double marginal_value_hire(const World& w, std::size_t o, Role r, double ability);
+// `output` is o's P * Y when the caller has it (MonthState::output), else it is computed.
+double marginal_value_hire(const World& w, std::size_t o, Role r, double ability,
+                           double output = -1.0);
 // The same for a current member leaving o.
-double marginal_value_member(const World& w, std::size_t o, Role r, double ability);
+double marginal_value_member(const World& w, std::size_t o, Role r, double ability,
+                             double output = -1.0);
 // min(value_share * MV, max_offer, cash): the most o spends per year on a new hire.
-double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash);
+double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash,
+                          double output = -1.0);
+// Fills m.output with every organisation's P * Y.
+void value_outputs(const World& w, MonthState& m);
 
 // --- utility (MODEL.md, Utility) ---
 // Everything in U_io except the money term: mission, openness, compute, home, visa, move cost
@@ -80,8 +89,7 @@ double reservation_wage(const World& w, std::size_t i);
 // w_money * ln(kappa * money) + non_money (money <= 0 is worth -infinity).
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money);
 // The money-equivalent at o that gives utility u (closed form, since money enters as a log).
-double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
-                          double non_money);
+double indifference_money(const World& w, std::size_t i, std::size_t o, double u, double non_money);
 
 // --- the phases, in MODEL.md's order ---
 void run_lifecycle(World& w, MonthState& m);

@@ -10,6 +10,7 @@ namespace mercato {
 void make_offers(World& w, MonthState& m) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
+  value_outputs(w, m);
   const std::size_t n = m.candidates.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   std::vector<std::vector<Offer>> made(chunks);
@@ -22,7 +23,7 @@ void make_offers(World& w, MonthState& m) {
       if (orgs.vacancies(o, t.role[i]) == 0) continue;
       const double cash = orgs.cash_left(o);
       if (cash <= 0) continue;
-      const double wtp = willingness_to_pay(w, o, t.role[i], t.ability[i], cash);
+      const double wtp = willingness_to_pay(w, o, t.role[i], t.ability[i], cash, m.output[o]);
       if (wtp > 0) made[c].push_back({i, o, wtp});
     }
   }

@@ -23,25 +23,33 @@ double output_value(const World& w, std::size_t o) {
 
 // Y(with)/Y(without) = (1 + a^rho / (F + S))^(beta/rho); expm1/log1p keep the small
 // differences of large numbers exact enough for a one-person change in a big lab.
-double marginal_value_hire(const World& w, std::size_t o, Role r, double ability) {
+double marginal_value_hire(const World& w, std::size_t o, Role r, double ability, double output) {
   const auto& p = w.params;
   const int k = static_cast<int>(r);
   const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
   const double x = std::pow(ability, p.rho) / base;
-  return output_value(w, o) * std::expm1((p.beta[k] / p.rho) * std::log1p(x));
+  const double y = output >= 0 ? output : output_value(w, o);
+  return y * std::expm1((p.beta[k] / p.rho) * std::log1p(x));
 }
 
-double marginal_value_member(const World& w, std::size_t o, Role r, double ability) {
+double marginal_value_member(const World& w, std::size_t o, Role r, double ability, double output) {
   const auto& p = w.params;
   const int k = static_cast<int>(r);
   const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
   const double x = std::min(std::pow(ability, p.rho) / base, 1.0 - 1e-12);
-  return -output_value(w, o) * std::expm1((p.beta[k] / p.rho) * std::log1p(-x));
+  const double y = output >= 0 ? output : output_value(w, o);
+  return -y * std::expm1((p.beta[k] / p.rho) * std::log1p(-x));
 }
 
-double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash) {
-  const double value = w.orgs.value_share[o] * marginal_value_hire(w, o, r, ability);
+double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash,
+                          double output) {
+  const double value = w.orgs.value_share[o] * marginal_value_hire(w, o, r, ability, output);
   return std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+}
+
+void value_outputs(const World& w, MonthState& m) {
+  m.output.resize(w.orgs.size());
+  for (std::size_t o = 0; o < w.orgs.size(); ++o) m.output[o] = output_value(w, o);
 }
 
 }  // namespace mercato

@@ -65,8 +65,8 @@ std::vector<AliasTable> application_tables(const World& w) {
 // counts 1, another region `reach` times its share of the world's visibility. So a small
 // region's firms and graduates do not search abroad more than a large region's just because
 // the world outside is large; `reach` is about the share of the search that goes abroad.
-void region_weights(const std::vector<AliasTable>& tables, int role, std::size_t home,
-                    double reach, std::vector<double>& cumulative) {
+void region_weights(const std::vector<AliasTable>& tables, int role, std::size_t home, double reach,
+                    std::vector<double>& cumulative) {
   const std::size_t regions = cumulative.size();
   double world = 0;
   for (std::size_t r = 0; r < regions; ++r) world += tables[r * kRoleCount + role].total_weight();
@@ -145,31 +145,34 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
   const std::size_t regions = w.regions.size();
   const std::size_t first = out.size();
   out.resize(first + orgs.size());
-#pragma omp parallel for schedule(dynamic, 64) num_threads(m.threads)
-  for (std::size_t o = 0; o < orgs.size(); ++o) {
-    auto& found = out[first + o];
+#pragma omp parallel num_threads(m.threads)
+  {
     std::vector<double> cumulative(regions);
-    for (int k = 0; k < kRoleCount; ++k) {
-      const int vacancies = orgs.vacancies(o, static_cast<Role>(k));
-      if (vacancies == 0) continue;
-      const double expected = orgs.poach_intensity[o] * vacancies;
-      const auto b = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                0x80000000u | static_cast<std::uint32_t>(k));
-      // Capped so that draw indices stay below the count draw's key (bit 31).
-      const auto draws = std::min<std::uint32_t>(
-          static_cast<std::uint32_t>(std::floor(expected)) +
-              (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
-          1u << 20);
-      region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
-      for (std::uint32_t d = 0; d < draws; ++d) {
-        const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                  (d << 1) | static_cast<std::uint32_t>(k));
-        const int r = draw_region(cumulative, Rng::to_unit(x[0]));
-        if (r < 0) break;
-        const auto& table = tables[r * kRoleCount + k];
-        const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
-        if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
-          found.push_back({i, static_cast<std::uint32_t>(o)});
+#pragma omp for schedule(dynamic, 64)
+    for (std::size_t o = 0; o < orgs.size(); ++o) {
+      auto& found = out[first + o];
+      for (int k = 0; k < kRoleCount; ++k) {
+        const int vacancies = orgs.vacancies(o, static_cast<Role>(k));
+        if (vacancies == 0) continue;
+        const double expected = orgs.poach_intensity[o] * vacancies;
+        const auto b = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                  0x80000000u | static_cast<std::uint32_t>(k));
+        // Capped so that draw indices stay below the count draw's key (bit 31).
+        const auto draws = std::min<std::uint32_t>(
+            static_cast<std::uint32_t>(std::floor(expected)) +
+                (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
+            1u << 20);
+        region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
+        for (std::uint32_t d = 0; d < draws; ++d) {
+          const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                    (d << 1) | static_cast<std::uint32_t>(k));
+          const int r = draw_region(cumulative, Rng::to_unit(x[0]));
+          if (r < 0) break;
+          const auto& table = tables[r * kRoleCount + k];
+          const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
+          if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
+            found.push_back({i, static_cast<std::uint32_t>(o)});
+        }
       }
     }
   }

@@ -25,10 +25,11 @@ inline void draw_preferences(World& w, const Rng& rng, Stream stream, int month,
     return d.sample(Rng::to_unit(b[0]), Rng::normal_from(b[1], b[2]));
   };
   w.talents.persona[i] = static_cast<std::uint8_t>(k);
-  w.talents.prefs[i] = Preferences{
-      static_cast<float>(std::max(0.05, draw(persona.w_money, 0))),
-      static_cast<float>(draw(persona.w_mission, 1)), static_cast<float>(draw(persona.w_open, 2)),
-      static_cast<float>(draw(persona.w_compute, 3)), static_cast<float>(draw(persona.home_bias, 4))};
+  w.talents.prefs[i] = Preferences{static_cast<float>(std::max(0.05, draw(persona.w_money, 0))),
+                                   static_cast<float>(draw(persona.w_mission, 1)),
+                                   static_cast<float>(draw(persona.w_open, 2)),
+                                   static_cast<float>(draw(persona.w_compute, 3)),
+                                   static_cast<float>(draw(persona.home_bias, 4))};
 }
 
 }  // namespace mercato

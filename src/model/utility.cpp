@@ -23,8 +23,7 @@ double non_money_utility(const World& w, const MonthState& m, std::size_t i, std
   const auto& orgs = w.orgs;
   const auto& pref = t.prefs[i];
   const RegionId r = orgs.region[o];
-  const double compute_per_head =
-      orgs.compute[o] / std::max(1, orgs.total_headcount(o));
+  const double compute_per_head = orgs.compute[o] / std::max(1, orgs.total_headcount(o));
   double u = pref.w_mission * orgs.mission[o] + pref.w_open * orgs.openness[o] +
              pref.w_compute * std::log1p(compute_per_head);
   if (r == t.origin[i]) u += pref.home_bias;

@@ -23,16 +23,26 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   for (int k = 0; k < kOrgKindCount; ++k) c.model.kinds[static_cast<OrgKind>(k)] = KindConfig{};
   c.model.sigma_taste = 0.1 + 0.05 * (variant % 3);
   c.model.seek_rate = 0.01 + 0.01 * (variant % 4);
-  RegionConfig north{"N", "North", 1.0, 0.35, 0.4, 40.0 + variant, 40.0, 0.03, 0.0, 0.5, 1.2e5, 0,};
+  RegionConfig north{
+      "N", "North", 1.0, 0.35, 0.4, 40.0 + variant, 40.0, 0.03, 0.0, 0.5, 1.2e5, 0,
+  };
   RegionConfig south{"S", "South", 0.6, 0.30, 0.6, 60.0, 30.0 + variant, 0.05, -0.1, 0.5, 4e4, 0};
   c.regions = {north, south};
   c.groups = {{"All", {"N", "S"}}};
-  PersonaConfig mercenary{"mercenary", 0.5, Distribution::lognormal(1.5, 0.2),
-                          Distribution::constant(0.1), Distribution::constant(0.1),
-                          Distribution::constant(0.1), Distribution::constant(0.2)};
-  PersonaConfig missionary{"missionary", 0.5, Distribution::constant(0.7),
-                           Distribution::uniform(0.5, 1.5), Distribution::constant(0.3),
-                           Distribution::constant(0.2), Distribution::constant(0.5)};
+  PersonaConfig mercenary{"mercenary",
+                          0.5,
+                          Distribution::lognormal(1.5, 0.2),
+                          Distribution::constant(0.1),
+                          Distribution::constant(0.1),
+                          Distribution::constant(0.1),
+                          Distribution::constant(0.2)};
+  PersonaConfig missionary{"missionary",
+                           0.5,
+                           Distribution::constant(0.7),
+                           Distribution::uniform(0.5, 1.5),
+                           Distribution::constant(0.3),
+                           Distribution::constant(0.2),
+                           Distribution::constant(0.5)};
   c.personas = {mercenary, missionary};
   OrgConfig lab;
   lab.name = "Lab";
@@ -66,10 +76,11 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   startups.ai_value = Distribution::lognormal(5e7, 0.5);
   startups.target_research = startups.target_engineering = Distribution::uniform(3, 8);
   c.organisations = {lab, tech, uni, startups};
-  TalentStockConfig n_stock{"N", static_cast<double>(talents), 0.5, std::nullopt, std::nullopt,
-                            Distribution::uniform(0, 20), 0.95, {}};
-  TalentStockConfig s_stock{"S", static_cast<double>(talents), 0.5, std::nullopt, std::nullopt,
-                            Distribution::uniform(0, 20), 0.9, {{"S", 0.8}, {"N", 0.2}}};
+  TalentStockConfig n_stock{"N",          static_cast<double>(talents), 0.5,  std::nullopt,
+                            std::nullopt, Distribution::uniform(0, 20), 0.95, {}};
+  TalentStockConfig s_stock{
+      "S",          static_cast<double>(talents), 0.5, std::nullopt,
+      std::nullopt, Distribution::uniform(0, 20), 0.9, {{"S", 0.8}, {"N", 0.2}}};
   c.talents = {n_stock, s_stock};
   return c;
 }
@@ -88,9 +99,7 @@ SimulationOptions options_of(const Config& c, int threads) {
 std::string fingerprint(const Config& c, int threads) {
   Simulation sim(scenario::build_world(c), options_of(c, threads));
   std::string bytes;
-  auto append = [&](const void* p, std::size_t n) {
-    bytes.append(static_cast<const char*>(p), n);
-  };
+  auto append = [&](const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); };
   while (!sim.done()) {
     const MonthMetrics& m = sim.step();
     for (const auto& mv : m.moves) {

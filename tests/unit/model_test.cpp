@@ -213,8 +213,7 @@ TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   ASSERT_FALSE(m.candidates.empty());
   EXPECT_TRUE(std::is_sorted(m.candidates.begin(), m.candidates.end()));
   EXPECT_EQ(std::adjacent_find(m.candidates.begin(), m.candidates.end()), m.candidates.end());
-  for (const auto& cand : m.candidates)
-    EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
+  for (const auto& cand : m.candidates) EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
 }
 
 TEST(Offers, NoOfferWithoutAVacancyOrCashOrUnderANonCompete) {

@@ -23,34 +23,34 @@ struct Quantiles {
 
 // One move between employers (or from unemployment) decided by clearing (MODEL.md, moves).
 struct MoveRecord {
-  int month = 0;               // month index from the scenario start (0-based)
-  std::uint32_t talent = 0;    // talent uid
+  int month = 0;             // month index from the scenario start (0-based)
+  std::uint32_t talent = 0;  // talent uid
   Tier tier = Tier::rest;
   Role role = Role::research;
   float ability = 0;
-  OrgId from;                  // kNoEmployer when hired from unemployment
+  OrgId from;  // kNoEmployer when hired from unemployment
   OrgId to;
   RegionId from_region, to_region;
-  double wage_before = 0;      // USD/yr
-  double wage = 0;             // USD/yr
-  double bonus = 0;            // signing bonus, USD
-  double forfeited = 0;        // unvested equity left behind, USD
+  double wage_before = 0;                                      // USD/yr
+  double wage = 0;                                             // USD/yr
+  double bonus = 0;                                            // signing bonus, USD
+  double forfeited = 0;                                        // unvested equity left behind, USD
   double package_value() const { return 4.0 * wage + bonus; }  // MODEL.md, Time and units
 };
 
 struct RegionRow {
   RegionId region;
   ReportTier tier = ReportTier::all;
-  std::int64_t employed = 0;      // working for an organisation in the region
-  std::int64_t unemployed = 0;    // unemployed, last in the region
-  std::int64_t research = 0, engineering = 0;  // employed by role
-  std::int64_t trained_here = 0;  // alive talents whose origin is the region
+  std::int64_t employed = 0;                     // working for an organisation in the region
+  std::int64_t unemployed = 0;                   // unemployed, last in the region
+  std::int64_t research = 0, engineering = 0;    // employed by role
+  std::int64_t trained_here = 0;                 // alive talents whose origin is the region
   std::int64_t trained_here_working_abroad = 0;  // of those, employed in another region
-  double brain_drain = 0;         // working abroad / trained here employed (0 if none)
-  std::int64_t arrivals = 0;      // moves this month into the region from another region
-  std::int64_t departures = 0;    // moves this month out of the region to another region
-  Quantiles wage;                 // of the employed in the region
-  double output = 0;              // USD/yr of the region's organisations (tier all only)
+  double brain_drain = 0;       // working abroad / trained here employed (0 if none)
+  std::int64_t arrivals = 0;    // moves this month into the region from another region
+  std::int64_t departures = 0;  // moves this month out of the region to another region
+  Quantiles wage;               // of the employed in the region
+  double output = 0;            // USD/yr of the region's organisations (tier all only)
 };
 
 struct KindRow {
@@ -59,7 +59,7 @@ struct KindRow {
   std::int64_t headcount = 0;
   double wage_mean = 0;
   Quantiles wage;
-  std::int64_t hires = 0, departures = 0;  // this month
+  std::int64_t hires = 0, departures = 0;  // this month, counted in each tier of the mover
   double output = 0;                       // tier all only
 };
 
@@ -126,9 +126,9 @@ struct RunSummary {
   double unemployment_end = 0;
   struct RegionShare {
     RegionId region;
-    double top_work_share = 0;   // share of top-tier talent employed there (end)
-    double top_origin_share = 0; // share of top-tier talent trained there (end)
-    double brain_drain_top = 0;  // trained there, top tier, working elsewhere (end)
+    double top_work_share = 0;    // share of top-tier talent employed there (end)
+    double top_origin_share = 0;  // share of top-tier talent trained there (end)
+    double brain_drain_top = 0;   // trained there, top tier, working elsewhere (end)
     double brain_drain_all = 0;
   };
   std::vector<RegionShare> regions;

@@ -1,0 +1,187 @@
+#include "commands.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "mercato/engine/simulation.hpp"
+#include "mercato/io/outputs.hpp"
+#include "mercato/scenario/scenario.hpp"
+#include "progress_bar.hpp"
+#include "run_report.hpp"
+
+namespace mercato::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+volatile std::sig_atomic_t interrupt_requested = 0;
+
+extern "C" void on_interrupt_signal(int signal_number) {
+  if (interrupt_requested != 0) {
+    // A second request: the user does not want to wait for the month to end.
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+    return;
+  }
+  interrupt_requested = 1;
+}
+
+void stop_if_interrupted() {
+  if (interrupt_requested != 0) throw Interrupted();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// --seed and --months are overrides like any --set, applied last so the explicit flags win;
+// going through the loader means they are validated and appear in the resolved scenario.
+std::vector<scenario::Override> overrides_of(const std::vector<std::string>& sets,
+                                             std::optional<std::uint64_t> seed,
+                                             std::optional<int> months) {
+  std::vector<scenario::Override> overrides;
+  overrides.reserve(sets.size() + 2);
+  for (const std::string& set : sets) overrides.push_back(scenario::parse_override(set));
+  if (seed) overrides.push_back({"seed", std::to_string(*seed)});
+  if (months) overrides.push_back({"months", std::to_string(*months)});
+  return overrides;
+}
+
+Config load_scenario(const std::string& path, const std::vector<scenario::Override>& overrides) {
+  // Checked here so a typo in the path gets a message about the path, not about YAML.
+  std::error_code error;
+  if (!fs::exists(path, error)) {
+    throw IoError(fmt::format("scenario file {} does not exist", path));
+  }
+  if (fs::is_directory(path, error)) {
+    throw IoError(fmt::format("scenario file {} is a folder, not a file", path));
+  }
+  return scenario::load(path, overrides);
+}
+
+// runs/<name>, with characters a file name should not hold replaced.
+fs::path default_output_folder(const Config& config, const std::string& scenario_path) {
+  std::string name = config.name.empty() ? fs::path(scenario_path).stem().string() : config.name;
+  for (char& c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.';
+    if (!plain) c = '_';
+  }
+  if (name.empty() || name == "." || name == "..") name = "run";
+  return fs::path("runs") / name;
+}
+
+SimulationOptions simulation_options(const Config& config, int threads) {
+  SimulationOptions options;
+  options.months = config.months;
+  options.warmup_months = config.model.warmup_months;
+  options.threads = threads;
+  options.start = config.start;
+  options.origins_every_months = config.outputs.origins_every_months;
+  options.scenario_name = config.name;
+  return options;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  for (int signal_number : {SIGINT, SIGTERM}) {
+    // A signal ignored by whoever started us (`nohup`, a background job of a script) stays
+    // ignored, as the shell intends.
+    if (std::signal(signal_number, on_interrupt_signal) == SIG_IGN) {
+      std::signal(signal_number, SIG_IGN);
+    }
+  }
+}
+
+std::string quoted_command_line(int argc, const char* const* argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (i > 0) line.push_back(' ');
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./=:,+@%") == std::string_view::npos;
+    if (plain) {
+      line.append(arg);
+      continue;
+    }
+    line.push_back('\'');
+    for (char c : arg) {
+      if (c == '\'') {
+        line.append("'\\''");
+      } else {
+        line.push_back(c);
+      }
+    }
+    line.push_back('\'');
+  }
+  return line;
+}
+
+int run_command(const RunArgs& args) {
+  const bool on_terminal = ::isatty(STDERR_FILENO) == 1;
+  ProgressBar progress(on_terminal && !args.quiet);
+
+  const Config config =
+      load_scenario(args.scenario, overrides_of(args.sets, args.seed, args.months));
+  const fs::path folder =
+      args.output.empty() ? default_output_folder(config, args.scenario) : fs::path(args.output);
+
+  // The writer applies the folder policy and opens its files now, so a non-empty or unwritable
+  // folder is reported before any simulation work.
+  io::RunWriter writer(folder, config.outputs,
+                       io::describe_run(config, args.threads, args.command_line), args.force);
+
+  progress.stage("building the world");
+  const auto build_started = std::chrono::steady_clock::now();
+  World world = scenario::build_world(config);
+  const double build_seconds = seconds_since(build_started);
+  stop_if_interrupted();
+
+  Simulation simulation(std::move(world), simulation_options(config, args.threads));
+  if (config.model.warmup_months > 0) {
+    progress.stage(fmt::format("warming up ({} months)", config.model.warmup_months));
+  }
+  const auto warmup_started = std::chrono::steady_clock::now();
+  simulation.warm_up();
+  const double warmup_seconds = seconds_since(warmup_started);
+  stop_if_interrupted();
+
+  writer.set_setup_timings(build_seconds, warmup_seconds);
+  const std::vector<Observer*> observers = {&writer};
+  const RunSummary summary =
+      run_simulation(simulation, observers, [&progress](int done, int total) {
+        progress.update(done, total);
+        // After the last month the outputs may already be complete; keep them.
+        if (done < total) stop_if_interrupted();
+      });
+  progress.clear();
+
+  if (!args.quiet) {
+    const std::string report = run_report(simulation.world(), summary,
+                                          ReportContext{writer.folder(), writer.file_names()});
+    std::fputs(report.c_str(), stdout);
+  }
+  return 0;
+}
+
+int validate_command(const ValidateArgs& args) {
+  const Config config = load_scenario(args.scenario, overrides_of(args.sets, {}, {}));
+  // Building the world checks what only the builder can (e.g. a pool that cannot be placed)
+  // and gives the exact sizes after `scale`.
+  const World world = scenario::build_world(config);
+  fmt::print("{}: ok ({} regions, {} organisations, {} talents)\n", args.scenario,
+             world.regions.size(), grouped(static_cast<std::int64_t>(world.orgs.size())),
+             grouped(static_cast<std::int64_t>(world.talents.size())));
+  return 0;
+}
+
+}  // namespace mercato::cli

@@ -1,0 +1,191 @@
+// `mercato`: the command line. Parsing stays here; the work is done by the library
+// (ARCHITECTURE.md, Layers). Every user error is caught once, below, and printed as
+// `mercato: error: ...`; the exit codes are listed in kExitCodes.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "mercato/core/error.hpp"
+#include "mercato/io/outputs.hpp"
+
+namespace {
+
+using mercato::cli::Interrupted;
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;
+
+constexpr const char* kExitCodes =
+    "Exit status: 0 success; 1 error (scenario, file or folder); 2 usage error (bad flag,\n"
+    "non-empty output folder); 130 interrupted.";
+
+constexpr const char* kMainExamples =
+    "Examples:\n"
+    "  mercato run scenarios/world-2025.yaml\n"
+    "  mercato run scenarios/tiny.yaml -o runs/try --seed 7 --months 24 --force\n"
+    "  mercato run scenarios/world-2025.yaml --set regions.FR.tax_rate=0.3 --threads 2\n"
+    "  mercato validate scenarios/world-2025.yaml\n"
+    "  mercato help run\n"
+    "\n"
+    "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
+    "scenario keys in docs/scenarios.md.\n";
+
+constexpr const char* kRunExamples =
+    "Examples:\n"
+    "  mercato run scenarios/world-2025.yaml                 # writes runs/world-2025/\n"
+    "  mercato run scenarios/tiny.yaml -o /tmp/tiny --force  # replace an earlier run\n"
+    "  mercato run scenarios/world-2025.yaml --seed 2 --months 60 --threads 2\n"
+    "  mercato run scenarios/world-2025.yaml --set organisations.Meta.max_offer=3e8 \\\n"
+    "      --set regions.FR.tax_rate=0.3 -o runs/fr-tax\n"
+    "\n"
+    "An existing non-empty output folder is refused unless --force is given; with --force only\n"
+    "mercato's own files in it are replaced. Files are written under temporary names and\n"
+    "renamed at the end, so an interrupted run leaves no half-written file.\n";
+
+constexpr const char* kValidateExamples =
+    "Examples:\n"
+    "  mercato validate scenarios/world-2025.yaml\n"
+    "  mercato validate my.yaml --set scale=0.1\n"
+    "\n"
+    "Prints 'SCENARIO: ok (...)' and exits 0, or lists every error (file:line:column: key:\n"
+    "message) and exits 1.\n";
+
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  fmt::print(stderr, "mercato: error: {}\n", message);
+}
+
+int report_usage_error(const std::string& message, const std::string& help_topic) {
+  print_error(message);
+  fmt::print(stderr, "Run 'mercato help{}' for usage.\n",
+             help_topic.empty() ? "" : " " + help_topic);
+  return kExitUsage;
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app("mercato " + std::string(mercato::io::mercato_version()) +
+                   ": a simulator of the global market for AI talent.",
+               "mercato");
+  app.set_version_flag("--version", "mercato " + std::string(mercato::io::mercato_version()));
+  app.footer(std::string(kMainExamples) + "\n" + kExitCodes);
+  app.require_subcommand(0, 1);
+
+  mercato::cli::RunArgs run_args;
+  run_args.command_line = mercato::cli::quoted_command_line(argc, argv);
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run->add_option("SCENARIO", run_args.scenario, "Scenario file (YAML)")->required();
+  run->add_option("-o,--output", run_args.output, "Output folder (default: runs/<scenario name>)");
+  run->add_option("--seed", run_args.seed, "Random seed (overrides the scenario's `seed`)");
+  run->add_option("--months", run_args.months,
+                  "Months to simulate (overrides the scenario's `months`)")
+      ->check(CLI::Range(1, 100000));
+  run->add_option("--threads", run_args.threads,
+                  "Worker threads (default 1; results do not depend on it)")
+      ->check(CLI::Range(1, 4096));
+  // One K=V per --set, so `--set a=1 scenario.yaml` never swallows the scenario path.
+  run->add_option("--set", run_args.sets,
+                  "Override a scenario value, e.g. --set regions.FR.tax_rate=0.3 (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("K=V");
+  run->add_flag("-q,--quiet", run_args.quiet, "No progress bar and no summary");
+  run->add_flag("-f,--force", run_args.force,
+                "Write into a non-empty output folder, replacing mercato's own files");
+  run->footer(std::string(kRunExamples) + "\n" + kExitCodes);
+
+  mercato::cli::ValidateArgs validate_args;
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
+  validate->add_option("SCENARIO", validate_args.scenario, "Scenario file (YAML)")->required();
+  validate->add_option("--set", validate_args.sets, "Override a scenario value (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("K=V");
+  validate->footer(std::string(kValidateExamples) + "\n" + kExitCodes);
+
+  std::string help_topic;
+  CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
+  help->add_option("COMMAND", help_topic, "A command (run, validate)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string topic;
+    if (run->parsed()) topic = "run";
+    if (validate->parsed()) topic = "validate";
+    return report_usage_error(e.what(), topic);
+  }
+
+  if (*run) return mercato::cli::run_command(run_args);
+  if (*validate) return mercato::cli::validate_command(validate_args);
+  if (*help) {
+    if (help_topic.empty()) {
+      fmt::print("{}", app.help());
+      return 0;
+    }
+    if (help_topic == "help") {
+      fmt::print("{}", help->help("mercato"));
+      return 0;
+    }
+    CLI::App* command = nullptr;
+    for (CLI::App* candidate : {run, validate}) {
+      if (candidate->get_name() == help_topic) command = candidate;
+    }
+    if (command == nullptr) {
+      return report_usage_error(
+          fmt::format("no command named '{}'; the commands are run, validate, help", help_topic),
+          "");
+    }
+    fmt::print("{}", command->help("mercato"));
+    return 0;
+  }
+  // No command: show what there is, and fail, since nothing was done.
+  fmt::print("{}", app.help());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A file size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
+  // instead of killing the process with SIGXFSZ and leaving no message.
+  std::signal(SIGXFSZ, SIG_IGN);
+  mercato::cli::install_interrupt_handlers();
+  try {
+    return run_cli(argc, argv);
+  } catch (const mercato::ScenarioError& e) {
+    // Every problem of the file at once, one per line (file:line:column: key: message).
+    if (e.diagnostics().empty()) print_error(e.what());
+    for (const mercato::ScenarioDiagnostic& d : e.diagnostics()) print_error(d.to_string());
+    return kExitError;
+  } catch (const mercato::UsageError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const Interrupted& e) {
+    print_error(e.what());
+    return kExitInterrupted;
+  } catch (const mercato::InvariantViolation& e) {
+    print_error(
+        fmt::format("internal check failed (a bug in mercato; please report it): {}", e.what()));
+    return kExitError;
+  } catch (const mercato::Error& e) {
+    print_error(e.what());
+    return kExitError;
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory; try a smaller world (e.g. --set scale=0.1)");
+    return kExitError;
+  } catch (const std::exception& e) {
+    print_error(fmt::format("unexpected failure: {}", e.what()));
+    return kExitError;
+  }
+}
