@@ -187,7 +187,10 @@ void search_candidates(World& w, MonthState& m) {
   headhunt(w, m, headhunting_tables(w), found);
   m.candidates.clear();
   for (const auto& f : found) m.candidates.insert(m.candidates.end(), f.begin(), f.end());
-  std::sort(m.candidates.begin(), m.candidates.end());
+  // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
+  std::sort(m.candidates.begin(), m.candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
+  });
   m.candidates.erase(std::unique(m.candidates.begin(), m.candidates.end()), m.candidates.end());
 }
 

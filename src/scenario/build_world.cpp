@@ -68,17 +68,20 @@ struct Drawer {
   }
 };
 
-double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+double clamp01(double x) {
+  return std::clamp(x, 0.0, 1.0);
+}
 
-void build_orgs(const Config& c, const std::map<std::string, RegionId>& region_ids,
-                const Rng& rng, World& w, std::vector<double>& ai_value) {
+void build_orgs(const Config& c, const std::map<std::string, RegionId>& region_ids, const Rng& rng,
+                World& w, std::vector<double>& ai_value) {
   auto& orgs = w.orgs;
   std::size_t total = 0;
   std::vector<std::size_t> counts;
   for (const auto& oc : c.organisations) {
     const std::size_t n =
-        oc.is_pool ? std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(oc.count * c.scale)))
-                   : 1;
+        oc.is_pool
+            ? std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(oc.count * c.scale)))
+            : 1;
     counts.push_back(n);
     total += n;
   }
@@ -206,12 +209,11 @@ void place_talents(const Config& c, const Rng& rng, const std::vector<double>& a
   std::vector<double> value_per_head(orgs.size());
   for (std::size_t o = 0; o < orgs.size(); ++o) {
     const double heads = std::max(1.0, orgs.target[o][0] + orgs.target[o][1]);
-    const double y =
-        ai_value[o] > 0
-            ? ai_value[o]
-            : orgs.price[o] * orgs.tfp[o] * std::pow(orgs.compute[o], p.alpha) *
-                  std::pow(p.floor_pow[0] + orgs.target[o][0], p.beta[0] / p.rho) *
-                  std::pow(p.floor_pow[1] + orgs.target[o][1], p.beta[1] / p.rho);
+    const double y = ai_value[o] > 0
+                         ? ai_value[o]
+                         : orgs.price[o] * orgs.tfp[o] * std::pow(orgs.compute[o], p.alpha) *
+                               std::pow(p.floor_pow[0] + orgs.target[o][0], p.beta[0] / p.rho) *
+                               std::pow(p.floor_pow[1] + orgs.target[o][1], p.beta[1] / p.rho);
     value_per_head[o] = y / heads;
   }
   const std::size_t regions = w.regions.size();
@@ -221,8 +223,8 @@ void place_talents(const Config& c, const Rng& rng, const std::vector<double>& a
       for (std::size_t i = 0; i < t.size(); ++i) {
         if (!wants_job[i] || t.region[i].index() != r || static_cast<int>(t.role[i]) != k) continue;
         const auto b = rng.bits(Stream::placement, kBuildMonth, t.uid[i], 0);
-        const double noisy = std::log(t.ability[i]) +
-                             c.model.placement_noise * Rng::normal_from(b[0], b[1]);
+        const double noisy =
+            std::log(t.ability[i]) + c.model.placement_noise * Rng::normal_from(b[0], b[1]);
         ranked.emplace_back(noisy, static_cast<std::uint32_t>(i));
       }
       std::sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
@@ -267,12 +269,12 @@ void pay_talents(const Config& c, const std::vector<double>& ai_value, World& w)
     const double floor = w.regions[t.region[i].index()].graduate_wage;
     const double value = c.model.initial_wage_share * orgs.value_share[o] *
                          marginal_value_member(w, o, t.role[i], t.ability[i]);
-    t.wage[i] = static_cast<float>(std::min(std::max(floor, value),
-                                            std::max<double>(floor, orgs.max_offer[o])));
+    t.wage[i] = static_cast<float>(
+        std::min(std::max(floor, value), std::max<double>(floor, orgs.max_offer[o])));
     const int left = std::max(0, vest_months - static_cast<int>(t.tenure[i]));
     t.vest_left[i] = static_cast<std::uint8_t>(left);
-    t.unvested[i] = static_cast<float>(orgs.equity_share[o] * t.wage[i] * p.vesting_years *
-                                       left / std::max(1, vest_months));
+    t.unvested[i] = static_cast<float>(orgs.equity_share[o] * t.wage[i] * p.vesting_years * left /
+                                       std::max(1, vest_months));
   }
   recompute_aggregates(w);
   for (std::size_t o = 0; o < orgs.size(); ++o)
@@ -318,9 +320,9 @@ World build_world(const Config& c) {
     w.personas.push_back(
         {pc.name, pc.share, pc.w_money, pc.w_mission, pc.w_open, pc.w_compute, pc.home_bias});
   if (w.personas.empty())
-    w.personas.push_back({"default", 1.0, Distribution::constant(1.0),
-                          Distribution::constant(0.5), Distribution::constant(0.2),
-                          Distribution::constant(0.1), Distribution::constant(0.3)});
+    w.personas.push_back({"default", 1.0, Distribution::constant(1.0), Distribution::constant(0.5),
+                          Distribution::constant(0.2), Distribution::constant(0.1),
+                          Distribution::constant(0.3)});
 
   const Rng rng(c.seed, 0);
   std::vector<double> ai_value;

@@ -25,19 +25,27 @@ struct Distribution {
   // A draw from a uniform u in (0, 1) and a standard normal z (the caller's counter-based RNG).
   double sample(double u, double z) const {
     switch (kind) {
-      case Kind::constant: return a;
-      case Kind::uniform: return a + (b - a) * u;
-      case Kind::normal: return a + b * z;
-      case Kind::lognormal: return a * std::exp(b * z);
+      case Kind::constant:
+        return a;
+      case Kind::uniform:
+        return a + (b - a) * u;
+      case Kind::normal:
+        return a + b * z;
+      case Kind::lognormal:
+        return a * std::exp(b * z);
     }
     return a;
   }
   double mean() const {
     switch (kind) {
-      case Kind::constant: return a;
-      case Kind::uniform: return 0.5 * (a + b);
-      case Kind::normal: return a;
-      case Kind::lognormal: return a * std::exp(0.5 * b * b);
+      case Kind::constant:
+        return a;
+      case Kind::uniform:
+        return 0.5 * (a + b);
+      case Kind::normal:
+        return a;
+      case Kind::lognormal:
+        return a * std::exp(0.5 * b * b);
     }
     return a;
   }

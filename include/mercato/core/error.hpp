@@ -29,9 +29,9 @@ class IoError : public Error {
 // One problem in a scenario file: where it is and what was expected.
 struct ScenarioDiagnostic {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown (e.g. a --set override)
-  int column = 0;  // 1-based; 0 when unknown
-  std::string key;  // key path, e.g. "regions.FR.tax_rate"
+  int line = 0;         // 1-based; 0 when unknown (e.g. a --set override)
+  int column = 0;       // 1-based; 0 when unknown
+  std::string key;      // key path, e.g. "regions.FR.tax_rate"
   std::string message;  // what is wrong and what was expected
 
   // "file:line:column: key: message"
@@ -59,12 +59,12 @@ class InvariantViolation : public Error {
 #ifndef NDEBUG
 #include <cstdio>
 #include <cstdlib>
-#define MERCATO_ASSERT(cond)                                                        \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
+#define MERCATO_ASSERT(cond)                                                            \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
       std::fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (0)
 #else
 #define MERCATO_ASSERT(cond) ((void)0)

@@ -42,7 +42,9 @@ inline constexpr int kOrgKindCount = 6;
 inline constexpr std::array<std::string_view, kOrgKindCount> kOrgKindNames = {
     "frontier_lab", "big_tech", "startup", "sme", "university", "public_lab"};
 
-constexpr std::string_view to_string(OrgKind k) { return kOrgKindNames[static_cast<int>(k)]; }
+constexpr std::string_view to_string(OrgKind k) {
+  return kOrgKindNames[static_cast<int>(k)];
+}
 constexpr std::string_view to_string(Role r) {
   return r == Role::research ? "research" : "engineering";
 }

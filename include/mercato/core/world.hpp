@@ -20,17 +20,17 @@ struct Preferences {
 
 // One column per talent field. About 56 bytes per talent.
 struct Talents {
-  std::vector<std::uint32_t> uid;     // persistent id (outputs, RNG keys); index may change
-  std::vector<float> ability;         // a > 0
+  std::vector<std::uint32_t> uid;  // persistent id (outputs, RNG keys); index may change
+  std::vector<float> ability;      // a > 0
   std::vector<Role> role;
-  std::vector<RegionId> origin;       // where trained
-  std::vector<RegionId> region;       // where working (or last worked)
-  std::vector<OrgId> employer;        // kNoEmployer when unemployed
-  std::vector<std::uint16_t> experience;  // months
-  std::vector<std::uint16_t> tenure;      // months with the current employer, or months idle
-  std::vector<float> wage;            // USD/yr (0 when unemployed)
-  std::vector<float> unvested;        // USD not yet vested
-  std::vector<std::uint8_t> vest_left;     // months until the grant is fully vested
+  std::vector<RegionId> origin;                 // where trained
+  std::vector<RegionId> region;                 // where working (or last worked)
+  std::vector<OrgId> employer;                  // kNoEmployer when unemployed
+  std::vector<std::uint16_t> experience;        // months
+  std::vector<std::uint16_t> tenure;            // months with the current employer, or months idle
+  std::vector<float> wage;                      // USD/yr (0 when unemployed)
+  std::vector<float> unvested;                  // USD not yet vested
+  std::vector<std::uint8_t> vest_left;          // months until the grant is fully vested
   std::vector<std::int16_t> non_compete_until;  // no offer before this month index (events set it)
   std::vector<std::uint8_t> persona;
   std::vector<Preferences> prefs;

@@ -27,12 +27,14 @@ struct RegionConfig {
   double graduate_ability_sigma = 0.5; // lognormal sigma of graduates' ability, > 0
   double graduate_wage = 100000.0;     // USD/yr: graduates' reservation wage
   double training_boost = 0.0;         // extra ability growth per year of talents working here
+  bool operator==(const RegionConfig&) const = default;
 };
 
 // A named group of regions, used only for reporting (e.g. EU = [FR, EU-other]).
 struct GroupConfig {
   std::string id;
   std::vector<std::string> regions;
+  bool operator==(const GroupConfig&) const = default;
 };
 
 // A mixture component of talents' preferences (MODEL.md, Talents).
@@ -44,6 +46,7 @@ struct PersonaConfig {
   Distribution w_open = Distribution::constant(0.2);
   Distribution w_compute = Distribution::constant(0.1);
   Distribution home_bias = Distribution::constant(0.3);
+  bool operator==(const PersonaConfig&) const = default;
 };
 
 // One organisation (count == 1, typically named) or a pool of `count` organisations whose
@@ -78,6 +81,7 @@ struct OrgConfig {
   Distribution equity_share = Distribution::constant(0.2);   // [0, 1]
   Distribution poach_intensity = Distribution::constant(2.0);  // headhunting draws per vacancy
   Distribution search_reach = Distribution::constant(0.2);   // weight of other regions, [0, 1]
+  bool operator==(const OrgConfig&) const = default;
 };
 
 // Per-kind parameters (MODEL.md: g_kind, raises). In YAML, `model.kinds.<kind>` may also give
@@ -85,6 +89,7 @@ struct OrgConfig {
 struct KindConfig {
   double ability_growth = 0.02;  // g_kind: ability growth per year at one GPU per head
   double annual_raise = 0.03;    // raise on each work anniversary
+  bool operator==(const KindConfig&) const = default;
 };
 
 struct ModelConfig {
@@ -122,6 +127,7 @@ struct ModelConfig {
   double placement_noise = 0.5;   // lognormal noise on ability in the assortative assignment
   double initial_wage_share = 0.6;  // initial wage as a share of value_share x marginal value
   std::map<OrgKind, KindConfig> kinds;  // every kind present after loading
+  bool operator==(const ModelConfig&) const = default;
 };
 
 // The initial stock of talents trained in one origin region.
@@ -135,6 +141,7 @@ struct TalentStockConfig {
   double employed_share = 0.95;
   // Where they work at the start, shares by region id (normalised); default {origin: 1}.
   std::map<std::string, double> work;
+  bool operator==(const TalentStockConfig&) const = default;
 };
 
 // One scheduled event. The event types arrive with the policies capability (issue 3);
@@ -143,6 +150,7 @@ struct EventConfig {
   std::string type;
   int start_month = 0;                  // months from the scenario start
   std::optional<int> end_month;
+  bool operator==(const EventConfig&) const = default;
 };
 
 enum class MoveLog : std::uint8_t { none, elite, top, all };
@@ -152,6 +160,7 @@ struct OutputsConfig {
   int origins_every_months = 12;  // origins.csv cadence (the last month is always written)
   std::vector<std::string> tables = {"regions", "kinds", "orgs", "flows",
                                      "moves", "origins", "market"};
+  bool operator==(const OutputsConfig&) const = default;
 };
 
 struct Config {
@@ -171,6 +180,7 @@ struct Config {
   std::vector<TalentStockConfig> talents;
   std::vector<EventConfig> events;
   OutputsConfig outputs;
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace mercato
