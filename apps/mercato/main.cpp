@@ -130,7 +130,8 @@ int run_cli(int argc, char** argv) {
   if (*validate) return mercato::cli::validate_command(validate_args);
   if (*help) {
     if (help_topic.empty()) {
-      fmt::print("{}", app.help());
+      // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
+      fmt::print("{}", app.get_formatter()->make_help(&app, "", CLI::AppFormatMode::Normal));
       return 0;
     }
     if (help_topic == "help") {

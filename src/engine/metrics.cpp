@@ -15,24 +15,25 @@ int first_report_tier(Tier t) {
   return t == Tier::elite ? 0 : (t == Tier::top ? 1 : 2);
 }
 
-Quantiles quantiles(std::vector<float>& v) {
+Quantiles quantiles(float* begin, float* end) {
   Quantiles q;
-  if (v.empty()) return q;
+  const auto n = static_cast<std::size_t>(end - begin);
+  if (n == 0) return q;
   auto at = [&](double p) {
-    const auto k = static_cast<std::size_t>(std::floor(p * static_cast<double>(v.size() - 1)));
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    return static_cast<double>(v[k]);
+    const auto k = static_cast<std::ptrdiff_t>(std::floor(p * static_cast<double>(n - 1)));
+    std::nth_element(begin, begin + k, end);
+    return static_cast<double>(begin[k]);
   };
-  q.max = *std::max_element(v.begin(), v.end());
+  q.max = *std::max_element(begin, end);
   q.p99 = at(0.99);
   q.p90 = at(0.90);
   q.p50 = at(0.50);
   return q;
 }
 
-Quantiles quantiles(std::vector<double> v) {
+Quantiles quantiles(const std::vector<double>& v) {
   std::vector<float> f(v.begin(), v.end());
-  return quantiles(f);
+  return quantiles(f.data(), f.data() + f.size());
 }
 
 }  // namespace
@@ -61,7 +62,6 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
       row.kind = static_cast<OrgKind>(k);
       row.tier = static_cast<ReportTier>(q);
     }
-  std::vector<std::vector<float>> region_wages(out.regions.size()), kind_wages(out.kinds.size());
   std::vector<std::int64_t> org_elite(orgs.size(), 0), org_top(orgs.size(), 0);
   std::vector<std::int64_t> origins;
   std::vector<std::int64_t> employed_by_origin(out.regions.size(), 0);
@@ -89,27 +89,49 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
       ++employed_by_origin[origin * kReportTierCount + q];
       (t.role[i] == Role::research ? here.research : here.engineering) += 1;
       if (region != origin) ++home.trained_here_working_abroad;
-      region_wages[region * kReportTierCount + q].push_back(t.wage[i]);
       const std::size_t kc = static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + q;
       ++out.kinds[kc].headcount;
       out.kinds[kc].wage_mean += t.wage[i];
-      kind_wages[kc].push_back(t.wage[i]);
     }
   }
 
   // Brain drain: of the employed talents trained in a region, the share working elsewhere.
+  // Wages grouped by region x tier and kind x tier in two flat arrays (counting sort on the
+  // counts above), so the quantiles need no per-group allocation.
+  std::vector<std::size_t> region_at(out.regions.size() + 1, 0), kind_at(out.kinds.size() + 1, 0);
+  for (std::size_t c = 0; c < out.regions.size(); ++c)
+    region_at[c + 1] = region_at[c] + static_cast<std::size_t>(out.regions[c].employed);
+  for (std::size_t c = 0; c < out.kinds.size(); ++c)
+    kind_at[c + 1] = kind_at[c] + static_cast<std::size_t>(out.kinds[c].headcount);
+  std::vector<float> region_wages(region_at.back()), kind_wages(kind_at.back());
+  {
+    std::vector<std::size_t> region_next(region_at.begin(), region_at.end() - 1);
+    std::vector<std::size_t> kind_next(kind_at.begin(), kind_at.end() - 1);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (!t.employer[i].valid()) continue;
+      const Tier tier = w.tier_of(t.ability[i]);
+      const std::size_t region = t.region[i].index();
+      const auto kind = static_cast<std::size_t>(orgs.kind[t.employer[i].index()]);
+      for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
+        if (q == 1 && tier == Tier::rest) continue;
+        region_wages[region_next[region * kReportTierCount + q]++] = t.wage[i];
+        kind_wages[kind_next[kind * kReportTierCount + q]++] = t.wage[i];
+      }
+    }
+  }
   for (std::size_t c = 0; c < out.regions.size(); ++c) {
     auto& row = out.regions[c];
     row.brain_drain = employed_by_origin[c] > 0
                           ? static_cast<double>(row.trained_here_working_abroad) /
                                 static_cast<double>(employed_by_origin[c])
                           : 0.0;
-    row.wage = quantiles(region_wages[c]);
+    row.wage =
+        quantiles(region_wages.data() + region_at[c], region_wages.data() + region_at[c + 1]);
   }
   for (std::size_t c = 0; c < out.kinds.size(); ++c) {
     auto& row = out.kinds[c];
     if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
-    row.wage = quantiles(kind_wages[c]);
+    row.wage = quantiles(kind_wages.data() + kind_at[c], kind_wages.data() + kind_at[c + 1]);
   }
 
   // Output by region and kind; named organisations; concentration of elite talent.
@@ -215,7 +237,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
                                                            static_cast<double>(m.offers_to_employed)
                                                      : 0.0;
   market.signing_bonuses = bonuses;
-  market.package = quantiles(std::move(packages));
+  market.package = quantiles(packages);
   market.elite_top5_share =
       elite_total > 0 ? static_cast<double>(top5) / static_cast<double>(elite_total) : 0.0;
   market.elite_hhi = hhi;

@@ -111,25 +111,31 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
            std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
   const int applications = w.params.applications;
+  const std::size_t regions = w.regions.size();
+  // The region weights depend only on the seeker's region and role: computed once a month.
+  std::vector<std::vector<double>> cumulative(regions * kRoleCount, std::vector<double>(regions));
+  for (std::size_t r = 0; r < regions; ++r)
+    for (int k = 0; k < kRoleCount; ++k)
+      region_weights(tables, k, r, w.params.abroad_application_weight,
+                     cumulative[r * kRoleCount + k]);
   const std::size_t n = m.seekers.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  out.resize(chunks);
+  const std::size_t first = out.size();
+  out.resize(first + chunks);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
-    std::vector<double> cumulative(w.regions.size());
     for (std::size_t s = c * kChunk; s < end; ++s) {
       const std::uint32_t i = m.seekers[s];
       const int role = static_cast<int>(t.role[i]);
-      region_weights(tables, role, t.region[i].index(), w.params.abroad_application_weight,
-                     cumulative);
+      const auto& weights = cumulative[t.region[i].index() * kRoleCount + role];
       for (int j = 0; j < applications; ++j) {
         const auto b = m.rng.bits(Stream::applications, m.month, t.uid[i], j);
-        const int r = draw_region(cumulative, Rng::to_unit(b[2]));
+        const int r = draw_region(weights, Rng::to_unit(b[2]));
         if (r < 0) break;
         const std::uint32_t o =
             tables[r * kRoleCount + role].draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
-        if (t.employer[i] != OrgId(o)) out[c].push_back({i, o});
+        if (t.employer[i] != OrgId(o)) out[first + c].push_back({i, o});
       }
     }
   }
@@ -143,35 +149,39 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
+  constexpr std::size_t kBlock = 64;  // organisations per output block
   const std::size_t first = out.size();
-  out.resize(first + orgs.size());
+  out.resize(first + (orgs.size() + kBlock - 1) / kBlock);
 #pragma omp parallel num_threads(m.threads)
   {
     std::vector<double> cumulative(regions);
-#pragma omp for schedule(dynamic, 64)
-    for (std::size_t o = 0; o < orgs.size(); ++o) {
-      auto& found = out[first + o];
-      for (int k = 0; k < kRoleCount; ++k) {
-        const int vacancies = orgs.vacancies(o, static_cast<Role>(k));
-        if (vacancies == 0) continue;
-        const double expected = orgs.poach_intensity[o] * vacancies;
-        const auto b = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                  0x80000000u | static_cast<std::uint32_t>(k));
-        // Capped so that draw indices stay below the count draw's key (bit 31).
-        const auto draws = std::min<std::uint32_t>(
-            static_cast<std::uint32_t>(std::floor(expected)) +
-                (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
-            1u << 20);
-        region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
-        for (std::uint32_t d = 0; d < draws; ++d) {
-          const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                    (d << 1) | static_cast<std::uint32_t>(k));
-          const int r = draw_region(cumulative, Rng::to_unit(x[0]));
-          if (r < 0) break;
-          const auto& table = tables[r * kRoleCount + k];
-          const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
-          if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
-            found.push_back({i, static_cast<std::uint32_t>(o)});
+#pragma omp for schedule(dynamic, 1)
+    for (std::size_t block = 0; block < out.size() - first; ++block) {
+      auto& found = out[first + block];
+      const std::size_t block_end = std::min(orgs.size(), (block + 1) * kBlock);
+      for (std::size_t o = block * kBlock; o < block_end; ++o) {
+        for (int k = 0; k < kRoleCount; ++k) {
+          const int vacancies = orgs.vacancies(o, static_cast<Role>(k));
+          if (vacancies == 0) continue;
+          const double expected = orgs.poach_intensity[o] * vacancies;
+          const auto b = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                    0x80000000u | static_cast<std::uint32_t>(k));
+          // Capped so that draw indices stay below the count draw's key (bit 31).
+          const auto draws = std::min<std::uint32_t>(
+              static_cast<std::uint32_t>(std::floor(expected)) +
+                  (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
+              1u << 20);
+          region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
+          for (std::uint32_t d = 0; d < draws; ++d) {
+            const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                      (d << 1) | static_cast<std::uint32_t>(k));
+            const int r = draw_region(cumulative, Rng::to_unit(x[0]));
+            if (r < 0) break;
+            const auto& table = tables[r * kRoleCount + k];
+            const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
+            if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
+              found.push_back({i, static_cast<std::uint32_t>(o)});
+          }
         }
       }
     }

@@ -24,7 +24,7 @@ TEST(ScenarioLoad, TinyScenarioLoadsWithEveryPart) {
   ASSERT_EQ(c.regions.size(), 2u);
   EXPECT_EQ(c.regions[0].id, "North");
   EXPECT_EQ(c.regions[1].name, "The South");
-  EXPECT_DOUBLE_EQ(c.regions[1].graduates_engineering, 150);
+  EXPECT_DOUBLE_EQ(c.regions[1].graduates_engineering, 12);
   ASSERT_EQ(c.groups.size(), 1u);
   EXPECT_EQ(c.groups[0].regions, (std::vector<std::string>{"North", "South"}));
   ASSERT_EQ(c.personas.size(), 2u);
