@@ -42,7 +42,9 @@ Fixture& fixture(double scale) {
   return *slot;
 }
 
-double scale_of(const benchmark::State& state) { return state.range(0) / 1000.0; }
+double scale_of(const benchmark::State& state) {
+  return state.range(0) / 1000.0;
+}
 
 // Each benchmark copies the world before the phase, outside the timing, so that every
 // iteration sees the same state (phases change the world).
@@ -80,12 +82,24 @@ void up_to_moves(World& w, MonthState& m) {
   clear_auctions(w, m);
 }
 
-void Lifecycle(benchmark::State& s) { run_phase(s, none, run_lifecycle); }
-void Entry(benchmark::State& s) { run_phase(s, run_lifecycle, admit_graduates); }
-void Search(benchmark::State& s) { run_phase(s, up_to_search, search_candidates); }
-void Offers(benchmark::State& s) { run_phase(s, up_to_offers, make_offers); }
-void Clearing(benchmark::State& s) { run_phase(s, up_to_clearing, clear_auctions); }
-void Moves(benchmark::State& s) { run_phase(s, up_to_moves, apply_moves); }
+void Lifecycle(benchmark::State& s) {
+  run_phase(s, none, run_lifecycle);
+}
+void Entry(benchmark::State& s) {
+  run_phase(s, run_lifecycle, admit_graduates);
+}
+void Search(benchmark::State& s) {
+  run_phase(s, up_to_search, search_candidates);
+}
+void Offers(benchmark::State& s) {
+  run_phase(s, up_to_offers, make_offers);
+}
+void Clearing(benchmark::State& s) {
+  run_phase(s, up_to_clearing, clear_auctions);
+}
+void Moves(benchmark::State& s) {
+  run_phase(s, up_to_moves, apply_moves);
+}
 void up_to_metrics(World& w, MonthState& m) {
   up_to_moves(w, m);
   apply_moves(w, m);

@@ -15,18 +15,18 @@
 namespace mercato {
 
 struct RegionConfig {
-  std::string id;    // short id used everywhere (US, CN, FR, EU-other, ...)
-  std::string name;  // display name
-  double cost_of_living = 1.0;   // US = 1
-  double tax_rate = 0.35;        // effective rate at top incomes, [0, 1)
-  double visa_friction = 0.5;    // utility cost for a non-native moving in, >= 0
-  double graduates_research = 0.0;     // new research graduates per year (before `scale`)
-  double graduates_engineering = 0.0;  // new engineering graduates per year (before `scale`)
-  double graduate_growth = 0.0;        // growth of graduates per year (0.05 = +5%/yr)
-  double graduate_ability_mu = 0.0;    // lognormal mu of graduates' ability
-  double graduate_ability_sigma = 0.5; // lognormal sigma of graduates' ability, > 0
-  double graduate_wage = 100000.0;     // USD/yr: graduates' reservation wage
-  double training_boost = 0.0;         // extra ability growth per year of talents working here
+  std::string id;                       // short id used everywhere (US, CN, FR, EU-other, ...)
+  std::string name;                     // display name
+  double cost_of_living = 1.0;          // US = 1
+  double tax_rate = 0.35;               // effective rate at top incomes, [0, 1)
+  double visa_friction = 0.5;           // utility cost for a non-native moving in, >= 0
+  double graduates_research = 0.0;      // new research graduates per year (before `scale`)
+  double graduates_engineering = 0.0;   // new engineering graduates per year (before `scale`)
+  double graduate_growth = 0.0;         // growth of graduates per year (0.05 = +5%/yr)
+  double graduate_ability_mu = 0.0;     // lognormal mu of graduates' ability
+  double graduate_ability_sigma = 0.5;  // lognormal sigma of graduates' ability, > 0
+  double graduate_wage = 100000.0;      // USD/yr: graduates' reservation wage
+  double training_boost = 0.0;          // extra ability growth per year of talents working here
   bool operator==(const RegionConfig&) const = default;
 };
 
@@ -53,13 +53,13 @@ struct PersonaConfig {
 // fields are drawn from distributions. Fields left unset take the kind's defaults
 // (`model.kinds.<kind>`), then the built-in defaults below.
 struct OrgConfig {
-  std::string name;   // a named organisation's name, or the pool's name (members: name#1..)
+  std::string name;  // a named organisation's name, or the pool's name (members: name#1..)
   OrgKind kind = OrgKind::startup;
   std::string region;  // region id
   int count = 1;       // > 1 makes a pool; `scale` multiplies pool counts (at least 1 kept)
   bool is_pool = false;
 
-  Distribution compute = Distribution::constant(100.0);    // GPU-equivalents
+  Distribution compute = Distribution::constant(100.0);       // GPU-equivalents
   Distribution compute_growth = Distribution::constant(0.3);  // per year
   // Either ai_value (USD/yr of AI output at start; then P = 1 and A is derived), or tfp & price.
   std::optional<Distribution> ai_value;
@@ -69,18 +69,18 @@ struct OrgConfig {
   Distribution openness = Distribution::constant(0.3);  // [0, 1]
   // USD/yr; when unset, the initial payroll times (1 + model.budget_headroom).
   std::optional<Distribution> payroll_budget;
-  Distribution budget_growth = Distribution::constant(0.1);  // per year
+  Distribution budget_growth = Distribution::constant(0.1);      // per year
   Distribution target_research = Distribution::constant(10);     // headcount (before `scale`)
   Distribution target_engineering = Distribution::constant(10);  // headcount (before `scale`)
   Distribution headcount_growth = Distribution::constant(0.05);  // per year
   Distribution value_share = Distribution::constant(0.4);  // share of marginal value paid, (0,1]
   Distribution max_offer = Distribution::constant(1e7);    // USD/yr cap on an offer
   Distribution counter_probability = Distribution::constant(0.5);  // [0, 1]
-  Distribution counter_share = Distribution::constant(0.8);  // share of own WTP it counters up to
-  Distribution buyout_ratio = Distribution::constant(0.5);   // [0, 1]
-  Distribution equity_share = Distribution::constant(0.2);   // [0, 1]
+  Distribution counter_share = Distribution::constant(0.8);    // share of own WTP it counters up to
+  Distribution buyout_ratio = Distribution::constant(0.5);     // [0, 1]
+  Distribution equity_share = Distribution::constant(0.2);     // [0, 1]
   Distribution poach_intensity = Distribution::constant(2.0);  // headhunting draws per vacancy
-  Distribution search_reach = Distribution::constant(0.2);   // weight of other regions, [0, 1]
+  Distribution search_reach = Distribution::constant(0.2);     // weight of other regions, [0, 1]
   bool operator==(const OrgConfig&) const = default;
 };
 
@@ -106,26 +106,26 @@ struct ModelConfig {
   double vesting_years = 4.0;  // H
   // Search (MODEL.md, One month: search).
   int applications = 3;
-  double seek_rate = 0.02;               // monthly share of the employed searching
-  double seek_multiplier_vested = 2.0;   // after full vesting
-  double seek_multiplier_shrinking = 3.0;  // when the employer is above target
+  double seek_rate = 0.02;                  // monthly share of the employed searching
+  double seek_multiplier_vested = 2.0;      // after full vesting
+  double seek_multiplier_shrinking = 3.0;   // when the employer is above target
   double abroad_application_weight = 0.15;  // region weight of another region in applications
-  double visibility_exponent = 1.0;      // headhunting draws talents in proportion to a^this
-  double compute_exponent = 0.1;         // phi in the ability-growth law
+  double visibility_exponent = 1.0;         // headhunting draws talents in proportion to a^this
+  double compute_exponent = 0.1;            // phi in the ability-growth law
   // Lifecycle.
-  double exit_rate = 0.03;              // leaving AI, per year
-  double retirement_years = 35.0;       // experience from which retirement hazard applies
-  double retirement_rate = 0.15;        // per year, beyond retirement_years
-  int max_idle_months = 12;             // unemployed longer than this leave
-  double move_raise_floor = 0.05;       // a mover gets at least (1 + this) x current wage
-  double budget_headroom = 0.15;        // default payroll budget over initial payroll
+  double exit_rate = 0.03;         // leaving AI, per year
+  double retirement_years = 35.0;  // experience from which retirement hazard applies
+  double retirement_rate = 0.15;   // per year, beyond retirement_years
+  int max_idle_months = 12;        // unemployed longer than this leave
+  double move_raise_floor = 0.05;  // a mover gets at least (1 + this) x current wage
+  double budget_headroom = 0.15;   // default payroll budget over initial payroll
   // Tiers from percentiles of the initial population.
   double elite_share = 0.02;
   double top_share = 0.20;
   // Initial state (docs/model.md, Initial state).
   int warmup_months = 24;
-  double placement_noise = 0.5;   // lognormal noise on ability in the assortative assignment
-  double initial_wage_share = 0.6;  // initial wage as a share of value_share x marginal value
+  double placement_noise = 0.5;         // lognormal noise on ability in the assortative assignment
+  double initial_wage_share = 0.6;      // initial wage as a share of value_share x marginal value
   std::map<OrgKind, KindConfig> kinds;  // every kind present after loading
   bool operator==(const ModelConfig&) const = default;
 };
@@ -148,7 +148,7 @@ struct TalentStockConfig {
 // until then the timeline exists and any listed event is rejected by validation.
 struct EventConfig {
   std::string type;
-  int start_month = 0;                  // months from the scenario start
+  int start_month = 0;  // months from the scenario start
   std::optional<int> end_month;
   bool operator==(const EventConfig&) const = default;
 };
@@ -158,8 +158,8 @@ enum class MoveLog : std::uint8_t { none, elite, top, all };
 struct OutputsConfig {
   MoveLog moves = MoveLog::top;   // which moves go to moves.csv
   int origins_every_months = 12;  // origins.csv cadence (the last month is always written)
-  std::vector<std::string> tables = {"regions", "kinds", "orgs", "flows",
-                                     "moves", "origins", "market"};
+  std::vector<std::string> tables = {"regions", "kinds",   "orgs",  "flows",
+                                     "moves",   "origins", "market"};
   bool operator==(const OutputsConfig&) const = default;
 };
 
