@@ -78,17 +78,6 @@ fs::path default_output_folder(const Config& config, const std::string& scenario
   return fs::path("runs") / name;
 }
 
-SimulationOptions simulation_options(const Config& config, int threads) {
-  SimulationOptions options;
-  options.months = config.months;
-  options.warmup_months = config.model.warmup_months;
-  options.threads = threads;
-  options.start = config.start;
-  options.origins_every_months = config.outputs.origins_every_months;
-  options.scenario_name = config.name;
-  return options;
-}
-
 }  // namespace
 
 void install_interrupt_handlers() {
@@ -146,7 +135,7 @@ int run_command(const RunArgs& args) {
   const double build_seconds = seconds_since(build_started);
   stop_if_interrupted();
 
-  Simulation simulation(std::move(world), simulation_options(config, args.threads));
+  Simulation simulation(std::move(world), scenario::simulation_options(config, args.threads));
   if (config.model.warmup_months > 0) {
     progress.stage(fmt::format("warming up ({} months)", config.model.warmup_months));
   }

@@ -89,4 +89,15 @@ void validate(const Config& config) {
   diagnostics.throw_if_any();
 }
 
+SimulationOptions simulation_options(const Config& config, int threads) {
+  SimulationOptions options;
+  options.months = config.months;
+  options.warmup_months = config.model.warmup_months;
+  options.threads = threads;
+  options.start = config.start;
+  options.origins_every_months = config.outputs.origins_every_months;
+  options.scenario_name = config.name;
+  return options;
+}
+
 }  // namespace mercato::scenario

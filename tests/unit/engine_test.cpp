@@ -85,19 +85,9 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   return c;
 }
 
-SimulationOptions options_of(const Config& c, int threads) {
-  SimulationOptions o;
-  o.months = c.months;
-  o.warmup_months = c.model.warmup_months;
-  o.threads = threads;
-  o.start = c.start;
-  o.scenario_name = c.name;
-  return o;
-}
-
 // Everything a run produced, as bytes: the final talent columns and every month's moves.
 std::string fingerprint(const Config& c, int threads) {
-  Simulation sim(scenario::build_world(c), options_of(c, threads));
+  Simulation sim(scenario::build_world(c), scenario::simulation_options(c, threads));
   std::string bytes;
   auto append = [&](const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); };
   while (!sim.done()) {
@@ -142,7 +132,7 @@ TEST(Invariants, HoldEveryMonthOnManyRandomSmallWorlds) {
     World w = scenario::build_world(c);
     const auto initial = static_cast<std::int64_t>(w.talents.size());
     ASSERT_NO_THROW(check_invariants(w)) << "variant " << variant << " at build";
-    Simulation sim(std::move(w), options_of(c, 1 + variant % 2));
+    Simulation sim(std::move(w), scenario::simulation_options(c, 1 + variant % 2));
     sim.warm_up();
     const auto after_warmup = static_cast<std::int64_t>(sim.world().talents.size());
     EXPECT_GT(after_warmup, 0);
@@ -168,7 +158,7 @@ TEST(Simulation, TheMarketMovesButNotEveryone) {
   // Over two years of a small world, some talents move and most do not: a dead market or a
   // market where everyone moves each month is a bug.
   const Config c = small_config(7, 800);
-  Simulation sim(scenario::build_world(c), options_of(c, 1));
+  Simulation sim(scenario::build_world(c), scenario::simulation_options(c, 1));
   const RunSummary s = run_simulation(sim, {});
   EXPECT_GT(s.moves, 0);
   EXPECT_GT(s.moves_per_talent_year, 0.02);
