@@ -4,8 +4,10 @@
 // count, flags that take effect, and user errors that print one clear message, exit non-zero
 // and never destroy an earlier run's files.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -28,19 +30,8 @@ namespace fs = std::filesystem;
 const fs::path kSourceDir = MERCATO_SOURCE_DIR;
 const fs::path kTiny = kSourceDir / "scenarios" / "tiny.yaml";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using mercato::testing::lines_of;
+using mercato::testing::read_file;
 
 std::vector<std::string> split_csv_header(const std::string& line) {
   std::vector<std::string> fields;

@@ -2,8 +2,10 @@
 // "Mistral, Paris" whose comma forces CSV quoting, and a pool member), fed two hand-made
 // months. Nothing here runs the engine: the metrics are what the engine would hand over.
 #include <gtest/gtest.h>
+
 #include <sys/resource.h>
 #include <unistd.h>
+#include "support/files.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -25,19 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using mercato::testing::lines_of;
+using mercato::testing::read_file;
 
 void add_org(World& world, std::string name, OrgKind kind, int region, bool named) {
   world.orgs.name.push_back(std::move(name));
