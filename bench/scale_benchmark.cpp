@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
         fn();
         timings.phases[phase] += std::chrono::duration<double>(Clock::now() - start).count();
       };
-      timed(0, [&] { apply_events(world, m, events); });
+      timed(0, [&] { events.apply(world, m); });
       timed(1, [&] { run_lifecycle(world, m); });
       timed(2, [&] { admit_graduates(world, m); });
       timed(3, [&] { search_candidates(world, m); });

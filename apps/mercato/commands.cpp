@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -21,24 +22,38 @@ namespace fs = std::filesystem;
 
 namespace {
 
-volatile std::sig_atomic_t interrupt_requested = 0;
+// A lock-free atomic rather than a volatile sig_atomic_t: `compare` reads it from its worker
+// threads, and a lock-free atomic is both signal-safe and free of data races.
+std::atomic<bool> interrupt_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void on_interrupt_signal(int signal_number) {
-  if (interrupt_requested != 0) {
+  if (interrupt_requested.load()) {
     // A second request: the user does not want to wait for the month to end.
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
     return;
   }
-  interrupt_requested = 1;
+  interrupt_requested.store(true);
 }
 
 void stop_if_interrupted() {
-  if (interrupt_requested != 0) throw Interrupted();
+  if (interrupt_requested.load()) throw Interrupted();
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// runs/<name>.
+fs::path default_output_folder(const Config& config, const std::string& scenario_path) {
+  return fs::path("runs") / file_name_part(scenario_display_name(config, scenario_path));
+}
+
+}  // namespace
+
+bool interrupt_was_requested() {
+  return interrupt_requested.load();
 }
 
 // --seed and --months are overrides like any --set, applied last so the explicit flags win;
@@ -66,19 +81,19 @@ Config load_scenario(const std::string& path, const std::vector<scenario::Overri
   return scenario::load(path, overrides);
 }
 
-// runs/<name>, with characters a file name should not hold replaced.
-fs::path default_output_folder(const Config& config, const std::string& scenario_path) {
-  std::string name = config.name.empty() ? fs::path(scenario_path).stem().string() : config.name;
+std::string scenario_display_name(const Config& config, const std::string& scenario_path) {
+  return config.name.empty() ? fs::path(scenario_path).stem().string() : config.name;
+}
+
+std::string file_name_part(std::string name) {
   for (char& c : name) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                        c == '-' || c == '_' || c == '.';
     if (!plain) c = '_';
   }
   if (name.empty() || name == "." || name == "..") name = "run";
-  return fs::path("runs") / name;
+  return name;
 }
-
-}  // namespace
 
 void install_interrupt_handlers() {
   for (int signal_number : {SIGINT, SIGTERM}) {
@@ -132,10 +147,12 @@ int run_command(const RunArgs& args) {
   progress.stage("building the world");
   const auto build_started = std::chrono::steady_clock::now();
   World world = scenario::build_world(config);
+  std::vector<Event> events = scenario::build_events(config, world);
   const double build_seconds = seconds_since(build_started);
   stop_if_interrupted();
 
-  Simulation simulation(std::move(world), scenario::simulation_options(config, args.threads));
+  Simulation simulation(std::move(world), scenario::simulation_options(config, args.threads),
+                        std::move(events));
   if (config.model.warmup_months > 0) {
     progress.stage(fmt::format("warming up ({} months)", config.model.warmup_months));
   }

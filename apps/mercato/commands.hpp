@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "mercato/core/error.hpp"
+#include "mercato/scenario/config.hpp"
+#include "mercato/scenario/scenario.hpp"
 
 namespace mercato::cli {
 
@@ -41,6 +43,20 @@ class Interrupted : public Error {
 
 // The first SIGINT/SIGTERM asks the run to stop cleanly; a second one ends the process at once.
 void install_interrupt_handlers();
+// Whether the first SIGINT/SIGTERM has come (safe to call from any thread).
+bool interrupt_was_requested();
+
+// Shared by the commands that load scenarios (run, validate, compare).
+// The --set overrides, then --seed and --months as overrides (applied last, so they win).
+std::vector<scenario::Override> overrides_of(const std::vector<std::string>& sets,
+                                             std::optional<std::uint64_t> seed,
+                                             std::optional<int> months);
+// scenario::load, with a clear message for a missing file or a folder given as the file.
+Config load_scenario(const std::string& path, const std::vector<scenario::Override>& overrides);
+// The scenario's `name`, or the file's stem when it has none.
+std::string scenario_display_name(const Config& config, const std::string& scenario_path);
+// `name` with every character a file name should not hold replaced by '_'.
+std::string file_name_part(std::string name);
 
 // The command line as a shell would need it retyped (single quotes where needed).
 std::string quoted_command_line(int argc, const char* const* argv);

@@ -137,6 +137,36 @@ std::string run_report(const World& world, const RunSummary& s, const ReportCont
     }
   }
 
+  if (!s.events.empty()) {
+    line("");
+    line("  events (cost over the run, and what each did)");
+    for (const EventSummary& e : s.events) {
+      std::string did;
+      switch (e.type) {
+        case EventType::offensive:
+          did = fmt::format("{} offers, {} accepted, {} in packages", e.offers, e.accepted,
+                            human_money(e.package_value));
+          break;
+        case EventType::retention_grant:
+        case EventType::non_compete:
+          did = fmt::format("{} departures avoided", e.departures_avoided);
+          break;
+        case EventType::training_program:
+          did = fmt::format("{} trained, {} working in the region at the end", e.trained,
+                            e.retained_end);
+          break;
+        case EventType::tax_regime:
+          did = fmt::format("{} attracted, {} beneficiaries working in the region at the end",
+                            e.attracted, e.retained_end);
+          break;
+        default:
+          break;
+      }
+      line(fmt::format("  {:<28} {:<16} {:>8}  {}", e.name, to_string(e.type),
+                       human_money(e.cost), did));
+    }
+  }
+
   line("");
   line(fmt::format("outputs: {}/ ({})", context.folder.string(), fmt::join(context.files, ", ")));
   return out;

@@ -3,34 +3,43 @@
 
 #include <vector>
 
+#include "mercato/engine/events.hpp"
 #include "mercato/engine/metrics.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
 
-// The scenario's timeline (MODEL.md, Events and policies). Events are applied first each
-// month. The event types arrive with the policies capability; until then a timeline is
-// always empty (validation rejects any listed event), and applying it changes nothing.
-struct ScheduledEvent {
-  int start_month = 0;
-  int end_month = -1;  // inclusive; -1 = open-ended
-};
-
+// The scenario's timeline (MODEL.md, Events and policies) and what each event cost and did.
+// Events act on the scenario's months only, never during warm-up.
 class EventTimeline {
  public:
-  void add(ScheduledEvent event) { events_.push_back(event); }
-  // The events active in month m (start <= m <= end).
-  std::vector<const ScheduledEvent*> active(int month) const;
+  EventTimeline() = default;
+  EventTimeline(std::vector<Event> events, const World& w);
+
+  const std::vector<Event>& events() const { return events_; }
   bool empty() const { return events_.empty(); }
+  // Step 1 of the month: the changes that start or end now, and the month's terms the phases
+  // read (offensives, training intakes, regional tax and non-compete rules, shared compute).
+  void apply(World& w, MonthState& m);
+  // After the moves: one row per event that has started (events.csv), with its costs.
+  std::vector<EventRow> record(World& w, const MonthState& m, YearMonth date);
 
  private:
-  std::vector<ScheduledEvent> events_;
+  struct Runtime {
+    double budget_left = 0;                    // offensive
+    double saved_a = 0, saved_b = 0;           // values to restore after `end`
+    double month_cost = 0, cost_total = 0;
+    std::vector<std::uint8_t> raided;          // offensive: per organisation
+  };
+  void apply_changes(World& w, int month, std::size_t e);
+  void apply_terms(World& w, MonthState& m, std::size_t e);
+
+  std::vector<Event> events_;
+  std::vector<Runtime> runtime_;
 };
 
-void apply_events(World& w, MonthState& m, const EventTimeline& events);
-
 // One month, phases in MODEL.md's order.
-void step_month(World& w, MonthState& m, const EventTimeline& events);
+void step_month(World& w, MonthState& m, EventTimeline& events);
 
 // The month's aggregates (MODEL.md, Metrics) from the World after the moves.
 MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date, bool origins_due);
@@ -41,6 +50,7 @@ class SummaryAccumulator {
   void add(const World& w, const MonthMetrics& metrics);
   RunSummary summary(const World& w) const;
   void set_header(std::string scenario, std::uint64_t seed, YearMonth start);
+  void set_events(const std::vector<Event>& events, const World& w);
 
  private:
   RunSummary summary_;

@@ -154,7 +154,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     row.vacancies = orgs.vacancies(o, Role::research) + orgs.vacancies(o, Role::engineering);
     row.payroll = orgs.payroll[o];
     row.payroll_budget = orgs.payroll_budget[o];
-    row.compute = orgs.compute[o];
+    row.compute = orgs.effective_compute(o);
     row.output = y;
     const int heads = orgs.total_headcount(o);
     row.wage_mean = heads > 0 ? orgs.payroll[o] / heads : 0.0;

@@ -18,8 +18,11 @@ struct Simulation::State {
   bool warmed_up = false;
 };
 
-Simulation::Simulation(World world, SimulationOptions options) : state_(std::make_unique<State>()) {
+Simulation::Simulation(World world, SimulationOptions options, std::vector<Event> events)
+    : state_(std::make_unique<State>()) {
   state_->world = std::move(world);
+  state_->events = EventTimeline(std::move(events), state_->world);
+  state_->summary.set_events(state_->events.events(), state_->world);
   state_->options = options;
   state_->options.threads = std::max(1, options.threads);
   state_->month_state.threads = state_->options.threads;
@@ -67,8 +70,9 @@ const MonthMetrics& Simulation::step() {
   const bool last = s.months_run + 1 >= s.options.months;
   const bool origins_due = last || (s.options.origins_every_months > 0 &&
                                     (s.months_run + 1) % s.options.origins_every_months == 0);
-  s.last = collect_metrics(s.world, s.month_state, s.options.start.plus_months(s.months_run),
-                           origins_due);
+  const YearMonth date = s.options.start.plus_months(s.months_run);
+  s.last = collect_metrics(s.world, s.month_state, date, origins_due);
+  s.last.events = s.events.record(s.world, s.month_state, date);
   s.summary.add(s.world, s.last);
   ++s.months_run;
   return s.last;
@@ -85,6 +89,9 @@ const World& Simulation::world() const {
 }
 const SimulationOptions& Simulation::options() const {
   return state_->options;
+}
+const std::vector<Event>& Simulation::events() const {
+  return state_->events.events();
 }
 RunSummary Simulation::summary() const {
   return state_->summary.summary(state_->world);
@@ -138,13 +145,57 @@ void SummaryAccumulator::add(const World& w, const MonthMetrics& metrics) {
     top.insert(std::upper_bound(top.begin(), top.end(), mv, larger), mv);
     if (top.size() > 10) top.pop_back();
   }
+  for (const EventRow& row : metrics.events) {
+    EventSummary& e = s.events[row.event];
+    e.cost += row.cost;
+    e.offers += row.offers;
+    e.accepted += row.accepted;
+    e.declined += row.declined;
+    e.package_value += row.package_value;
+    e.departures_avoided += row.departures_avoided;
+    e.trained += row.trained;
+    e.attracted += row.attracted;
+    e.retained_end = row.retained;
+    e.beneficiaries_end = row.beneficiaries;
+  }
+  for (const auto& mv : metrics.moves) {
+    if (mv.event < 0) continue;
+    auto& from = s.events[mv.event].accepted_from;
+    const std::string name = mv.from.valid() ? w.orgs.name[mv.from.index()] : "(unemployed)";
+    auto it = std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == name; });
+    if (it == from.end()) {
+      from.push_back({name, 1});
+    } else {
+      ++it->second;
+    }
+  }
   last_copy_ = metrics;
   last_copy_.moves.clear();
   last_ = &last_copy_;
 }
 
+void SummaryAccumulator::set_events(const std::vector<Event>& events, const World& w) {
+  summary_.events.clear();
+  for (const Event& e : events) {
+    EventSummary es;
+    es.name = e.name;
+    es.type = e.type;
+    if (e.org.valid()) {
+      es.payer = w.orgs.name[e.org.index()];
+    } else if (e.type == EventType::funding_shock) {
+      es.payer = "investors";
+    } else if (e.region.valid()) {
+      es.payer = w.regions[e.region.index()].name;
+    }
+    summary_.events.push_back(std::move(es));
+  }
+}
+
 RunSummary SummaryAccumulator::summary(const World& w) const {
   RunSummary s = summary_;
+  for (auto& e : s.events)
+    std::stable_sort(e.accepted_from.begin(), e.accepted_from.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
   if (last_ == nullptr) return s;
   const MonthMetrics& m = *last_;
   s.moves_per_talent_year = talent_months_ > 0 ? s.moves / (talent_months_ / 12.0) : 0.0;

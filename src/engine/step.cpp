@@ -4,9 +4,9 @@
 
 namespace mercato {
 
-void step_month(World& w, MonthState& m, const EventTimeline& events) {
+void step_month(World& w, MonthState& m, EventTimeline& events) {
   m.reset(w.orgs.size());
-  apply_events(w, m, events);  // 1. events
+  events.apply(w, m);          // 1. events
   run_lifecycle(w, m);         // 2. lifecycle: exits, growth, vesting, raises
   admit_graduates(w, m);       // 3. entry
   search_candidates(w, m);     // 4. search: applications and headhunting

@@ -82,6 +82,26 @@ std::string summary_json_text(const World& world, const RunSummary& s) {
   Json largest = Json::array();
   for (const MoveRecord& m : s.largest_packages) largest.push_back(move_json(world, m, s.start));
 
+  Json events = Json::array();
+  for (const EventSummary& e : s.events) {
+    Json from = Json::array();
+    for (const auto& [org, count] : e.accepted_from) from.push_back(Json{{"org", org}, {"count", count}});
+    events.push_back(Json{{"event", e.name},
+                          {"type", to_string(e.type)},
+                          {"payer", e.payer},
+                          {"cost", money(e.cost)},
+                          {"offers", e.offers},
+                          {"accepted", e.accepted},
+                          {"declined", e.declined},
+                          {"package_value", money(e.package_value)},
+                          {"departures_avoided", e.departures_avoided},
+                          {"trained", e.trained},
+                          {"attracted", e.attracted},
+                          {"retained_end", e.retained_end},
+                          {"beneficiaries_end", e.beneficiaries_end},
+                          {"accepted_from", std::move(from)}});
+  }
+
   const Json summary{{"scenario", s.scenario},
                      {"seed", s.seed},
                      {"months", s.months},
@@ -102,7 +122,8 @@ std::string summary_json_text(const World& world, const RunSummary& s) {
                      {"elite_top5_share_end", real(s.elite_top5_share_end)},
                      {"elite_hhi_end", real(s.elite_hhi_end)},
                      {"signing_bonuses", money(s.signing_bonuses)},
-                     {"largest_packages", std::move(largest)}};
+                     {"largest_packages", std::move(largest)},
+                     {"events", std::move(events)}};
   return summary.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

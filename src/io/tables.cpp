@@ -28,7 +28,11 @@ constexpr std::string_view kFlowColumns[] = {"month",     "date",    "from_regio
 constexpr std::string_view kMoveColumns[] = {
     "month",       "date",      "talent",      "tier",      "role",         "ability",
     "from_org",    "from_kind", "from_region", "to_org",    "to_kind",      "to_region",
-    "wage_before", "wage",      "bonus",       "forfeited", "package_value"};
+    "wage_before", "wage",      "bonus",       "forfeited", "package_value", "event"};
+constexpr std::string_view kEventColumns[] = {
+    "month",   "date",     "event",    "type",          "cost",
+    "cost_total", "offers", "accepted", "declined",   "package_value",
+    "beneficiaries", "departures_avoided", "trained", "attracted", "retained"};
 constexpr std::string_view kOriginColumns[] = {"month",       "date", "origin",
                                                "work_region", "tier", "talents"};
 constexpr std::string_view kMarketColumns[] = {"month",
@@ -178,6 +182,12 @@ std::int64_t append_flow_rows(Buffer& out, const World& world, const MonthMetric
 
 std::int64_t append_move_rows(Buffer& out, const World& world, const MonthMetrics& metrics,
                               MoveLog move_log) {
+  // The names of the events whose offers moved someone (offensives), by timeline index.
+  std::vector<std::string_view> event_names;
+  for (const EventRow& e : metrics.events) {
+    if (event_names.size() <= e.event) event_names.resize(e.event + 1);
+    event_names[e.event] = e.name;
+  }
   std::int64_t rows = 0;
   for (const MoveRecord& m : metrics.moves) {
     if (!move_is_logged(m, move_log)) continue;
@@ -196,7 +206,10 @@ std::int64_t append_move_rows(Buffer& out, const World& world, const MonthMetric
         .money(m.wage)
         .money(m.bonus)
         .money(m.forfeited)
-        .money(m.package_value());
+        .money(m.package_value())
+        .text(m.event >= 0 && static_cast<std::size_t>(m.event) < event_names.size()
+                  ? std::string_view(event_names[m.event])
+                  : std::string_view{});
     ++rows;
   }
   return rows;
@@ -214,6 +227,26 @@ std::int64_t append_origin_rows(Buffer& out, const World& world, const MonthMetr
         .integer(o.talents);
   }
   return static_cast<std::int64_t>(metrics.origins.size());
+}
+
+std::int64_t append_event_rows(Buffer& out, const MonthMetrics& metrics) {
+  for (const EventRow& e : metrics.events) {
+    Row(out, metrics)
+        .text(e.name)
+        .text(to_string(e.type))
+        .money(e.cost)
+        .money(e.cost_total)
+        .integer(e.offers)
+        .integer(e.accepted)
+        .integer(e.declined)
+        .money(e.package_value)
+        .integer(e.beneficiaries)
+        .integer(e.departures_avoided)
+        .integer(e.trained)
+        .integer(e.attracted)
+        .integer(e.retained);
+  }
+  return static_cast<std::int64_t>(metrics.events.size());
 }
 
 std::int64_t append_market_row(Buffer& out, const MonthMetrics& metrics) {
@@ -267,6 +300,8 @@ Columns table_columns(Table table) {
       return kOriginColumns;
     case Table::market:
       return kMarketColumns;
+    case Table::events:
+      return kEventColumns;
   }
   return {};
 }
@@ -298,6 +333,8 @@ std::int64_t append_rows(Buffer& out, Table table, const World& world, const Mon
       return append_origin_rows(out, world, metrics);
     case Table::market:
       return append_market_row(out, metrics);
+    case Table::events:
+      return append_event_rows(out, metrics);
   }
   return 0;
 }

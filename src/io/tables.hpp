@@ -15,8 +15,8 @@
 
 namespace mercato::io {
 
-enum class Table : std::uint8_t { regions, kinds, orgs, flows, moves, origins, market };
-inline constexpr int kTableCount = 7;
+enum class Table : std::uint8_t { regions, kinds, orgs, flows, moves, origins, market, events };
+inline constexpr int kTableCount = 8;
 
 std::string_view table_name(Table table);  // "regions"; the file is "<name>.csv"
 std::optional<Table> table_from_name(std::string_view name);

@@ -47,12 +47,49 @@ struct Incumbent {
 
 }  // namespace
 
+namespace {
+
+// What an employed talent's outside options would be worth without each policy that holds it
+// back (a retention grant's equity, a non-compete's wait): when it stays but would have left
+// without one, that event counts a departure avoided (MODEL.md, Metrics: per event).
+struct Restraints {
+  int grant_event = -1;
+  double grant_left = 0;  // the grant's unvested part, part of `forfeited`
+  int non_compete_event = -1;
+  double wait_factor = 1;  // a non-compete's wait of N months costs N / (12 H) of the package
+  double best_without_grant = kMinusInfinity, best_without_wait = kMinusInfinity;
+  bool any() const { return grant_event >= 0 || non_compete_event >= 0; }
+};
+
+Restraints restraints_of(const World& w, const MonthState& m, std::uint32_t i) {
+  Restraints r;
+  const auto& t = w.talents;
+  if (!t.employer[i].valid()) return r;
+  const Region& region = w.regions[w.orgs.region[t.employer[i].index()].index()];
+  if (region.non_compete_months > 0) {
+    r.non_compete_event = region.non_compete_event;
+    r.wait_factor = std::max(
+        0.0, 1.0 - region.non_compete_months / (12.0 * w.params.vesting_years));
+  }
+  if (!w.policy.grants.empty()) {
+    const auto it = w.policy.grants.find(t.uid[i]);
+    if (it != w.policy.grants.end() && it->second.org == t.employer[i]) {
+      r.grant_event = it->second.event;
+      r.grant_left = std::min<double>(it->second.remaining(m.month), t.unvested[i]);
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
 void clear_auctions(World& w, MonthState& m) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const double horizon = w.params.vesting_years;
   std::vector<std::array<std::int32_t, kRoleCount>> hired(orgs.size(), {0, 0});
   std::vector<double> committed(orgs.size(), 0.0);  // annual spend promised this month
+  std::vector<double> raid_committed(m.offensives.size(), 0.0);  // package value promised
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
 
@@ -63,6 +100,7 @@ void clear_auctions(World& w, MonthState& m) {
     const double ability = t.ability[i];
     const bool employed = t.employer[i].valid();
     const double forfeited = employed ? t.unvested[i] : 0.0;
+    Restraints held = restraints_of(w, m, i);
 
     // Staying: with the incumbent (who may counter) or unemployed at the reservation wage.
     Incumbent stay;
@@ -87,31 +125,56 @@ void clear_auctions(World& w, MonthState& m) {
       stay.best_utility = reservation_utility(w, m, i);
     }
 
-    // Outside offers, re-priced with what is left of each organisation's vacancies and cash.
+    // Outside offers, re-priced with what is left of each organisation's vacancies and cash
+    // (an offensive's offer: of the offensive's budget, outside the vacancies).
     double best_u = kMinusInfinity, second_u = kMinusInfinity;
     std::size_t best = 0;
+    std::int32_t best_raid = -1;
     double best_max_money = 0, best_non_money = 0;
     for (std::uint32_t j = range.begin; j < range.end; ++j) {
-      const std::size_t o = m.offers[j].org;
-      if (hired[o][k] >= orgs.vacancies(o, role)) continue;
-      const double cash = orgs.cash_left(o) - committed[o];
-      if (cash <= 0) continue;
+      const Offer& offer = m.offers[j];
+      const std::size_t o = offer.org;
+      double wtp = 0;
+      if (offer.offensive >= 0) {
+        const OffensiveTerms& terms = m.offensives[offer.offensive];
+        const double cash = (terms.budget_left - raid_committed[offer.offensive]) / 4.0;
+        if (cash <= 0) continue;
+        wtp = offensive_willingness_to_pay(w, terms, role, ability, cash, m.output[o]);
+        ++m.event_counts[terms.event].offers;
+      } else {
+        if (hired[o][k] >= orgs.vacancies(o, role)) continue;
+        const double cash = orgs.cash_left(o) - committed[o];
+        if (cash <= 0) continue;
+        wtp = willingness_to_pay(w, o, role, ability, cash, m.output[o]);
+      }
       // A mover's money-equivalent is the spend less the forfeited equity spread over H.
-      const double max_money =
-          willingness_to_pay(w, o, role, ability, cash, m.output[o]) - forfeited / horizon;
-      if (max_money <= 0) continue;
+      const double money = wtp - forfeited / horizon;
+      const double max_money = money * held.wait_factor;
+      if (max_money <= 0 && !held.any()) continue;
       const double non_money = non_money_utility(w, m, i, o);
-      const double u = utility(w, i, o, max_money, non_money);
+      const double u = utility(w, i, o, max_money, non_money);  // -infinity if max_money <= 0
+      if (held.any()) {
+        held.best_without_wait = std::max(held.best_without_wait, utility(w, i, o, money, non_money));
+        held.best_without_grant =
+            std::max(held.best_without_grant,
+                     utility(w, i, o, (money + held.grant_left / horizon) * held.wait_factor,
+                             non_money));
+      }
       if (u > best_u) {
         second_u = best_u;
-        best_u = u, best = o, best_max_money = max_money, best_non_money = non_money;
+        best_u = u, best = o, best_raid = offer.offensive, best_max_money = max_money,
+        best_non_money = non_money;
       } else if (u > second_u) {
         second_u = u;
       }
     }
-    if (best_u == kMinusInfinity) continue;
-
     if (best_u <= stay.best_utility) {
+      // Stays. Would it have left without a grant or a non-compete?
+      if (held.grant_event >= 0 && held.best_without_grant > stay.best_utility)
+        ++m.event_counts[held.grant_event].departures_avoided;
+      if (held.non_compete_event >= 0 && held.best_without_wait > stay.best_utility)
+        ++m.event_counts[held.non_compete_event].departures_avoided;
+      if (best_u == kMinusInfinity) continue;
       // The incumbent keeps the talent; it pays only what matches the best outside option.
       if (!employed) continue;
       const double current = utility(w, i, incumbent, t.wage[i], stay.non_money);
@@ -128,16 +191,27 @@ void clear_auctions(World& w, MonthState& m) {
     const double runner_up = std::max(second_u, stay.best_utility);
     const double floor =
         employed ? t.wage[i] * (1.0 + w.params.move_raise_floor) : reservation_wage(w, i);
-    const double money = std::min(
-        std::max(indifference_money(w, i, best, runner_up, best_non_money), floor), best_max_money);
+    // Under a non-compete the talent values the package net of the wait (wait_factor); the
+    // organisation pays the package itself.
+    const double money =
+        std::min(std::max(indifference_money(w, i, best, runner_up, best_non_money),
+                          floor * held.wait_factor),
+                 best_max_money) /
+        held.wait_factor;
     // The signing bonus buys out the forfeited equity first (buyout_ratio); the rest of the
     // money-equivalent is wage: money = wage + (bonus - forfeited) / H.
-    const double bonus = orgs.buyout_ratio[best] * forfeited;
+    const double buyout =
+        best_raid >= 0 ? m.offensives[best_raid].buyout_ratio : orgs.buyout_ratio[best];
+    const double bonus = buyout * forfeited;
     const double wage = money + (forfeited - bonus) / horizon;
-    hired[best][k] += 1;
-    committed[best] += wage + bonus / horizon;
+    if (best_raid >= 0) {
+      raid_committed[best_raid] += 4.0 * wage + bonus;
+    } else {
+      hired[best][k] += 1;
+      committed[best] += wage + bonus / horizon;
+    }
     m.decisions.push_back(
-        {Decision::Kind::move, i, OrgId(static_cast<std::uint32_t>(best)), wage, bonus});
+        {Decision::Kind::move, i, OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});
   }
 }
 

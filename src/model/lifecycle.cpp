@@ -35,7 +35,7 @@ std::vector<double> ability_growth_factors(const World& w) {
   const auto& p = w.params;
   std::vector<double> factor(orgs.size());
   for (std::size_t o = 0; o < orgs.size(); ++o) {
-    const double per_head = orgs.compute[o] / std::max(1, orgs.total_headcount(o));
+    const double per_head = orgs.effective_compute(o) / std::max(1, orgs.total_headcount(o));
     const double yearly =
         p.ability_growth[static_cast<int>(orgs.kind[o])] * std::pow(per_head, p.compute_exponent) +
         w.regions[orgs.region[o].index()].training_boost;

@@ -24,6 +24,7 @@ struct Offer {
   std::uint32_t talent;
   std::uint32_t org;
   double wtp;
+  std::int32_t offensive = -1;  // index into MonthState::offensives for an offensive's offer
 };
 
 // What clearing decided for one talent; applied by apply_moves.
@@ -34,6 +35,35 @@ struct Decision {
   OrgId to;          // the winner (for a counter: the incumbent)
   double wage = 0;   // new annual wage
   double bonus = 0;  // signing bonus
+  std::int32_t offensive = -1;  // the offensive whose offer won (MonthState::offensives index)
+};
+
+// An active offensive this month (MODEL.md, Events: offensive), set by the event timeline.
+// Its offers ignore the organisation's vacancies and payroll budget: the offensive's own budget
+// (USD of package value, 4 x wage + bonus) pays for them.
+struct OffensiveTerms {
+  int event = -1;  // timeline index
+  std::uint32_t org = 0;
+  int role = -1;  // -1: both roles
+  int top_k = 0;
+  double max_offer = 0, value_share = 0, buyout_ratio = 0;
+  double budget_left = 0;  // USD of package value
+  bool immediate_vesting = false;
+  std::vector<std::uint8_t> raided;  // per organisation: 1 if its staff are targeted
+};
+
+// A training programme's graduates arriving this month (MODEL.md, Events: training_program).
+struct ProgramIntake {
+  int event = -1;
+  RegionId region;
+  double per_year = 0;  // before `scale`
+  double research_share = 0.5;
+};
+
+// What the phases observed for each event this month (events.csv).
+struct EventCounts {
+  std::int64_t offers = 0, accepted = 0, departures_avoided = 0, trained = 0, attracted = 0;
+  double package_value = 0;
 };
 
 // Scratch state of one month, reused across months to avoid allocations.
@@ -45,6 +75,8 @@ struct MonthState {
 
   std::vector<std::uint32_t> seekers;  // talent indices actively searching
   std::vector<Candidate> candidates;   // sorted, unique
+  std::vector<Candidate> targeted;     // offensives' targets, sorted; see targeted_by
+  std::vector<std::int32_t> targeted_by;  // the offensive of each `targeted` pair
   std::vector<Offer> offers;           // sorted by (talent, org)
   std::vector<Decision> decisions;     // in clearing order
   std::vector<MoveRecord> moves;       // filled by apply_moves
@@ -55,6 +87,11 @@ struct MonthState {
   // P * Y per organisation with the month's start teams, computed once by make_offers and used
   // by clearing: marginal values within a month are valued on those teams (see clearing.cpp).
   std::vector<double> output;
+
+  // Set by the event timeline before the phases run (empty when no event is active).
+  std::vector<OffensiveTerms> offensives;
+  std::vector<ProgramIntake> programs;
+  std::vector<EventCounts> event_counts;  // per timeline event
 
   void reset(std::size_t org_count);
 };
@@ -76,6 +113,11 @@ double marginal_value_member(const World& w, std::size_t o, Role r, double abili
 // min(value_share * MV, max_offer, cash): the most o spends per year on a new hire.
 double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash,
                           double output = -1.0);
+// The same for an offensive's offer: min(terms.value_share * MV, terms.max_offer, cash), where
+// cash is the offensive's remaining budget as annual spend.
+struct OffensiveTerms;
+double offensive_willingness_to_pay(const World& w, const OffensiveTerms& terms, Role r,
+                                    double ability, double cash, double output);
 // Fills m.output with every organisation's P * Y.
 void value_outputs(const World& w, MonthState& m);
 
@@ -86,6 +128,10 @@ double non_money_utility(const World& w, const MonthState& m, std::size_t i, std
 // Utility of staying unemployed in the talent's region at its reservation wage.
 double reservation_utility(const World& w, const MonthState& m, std::size_t i);
 double reservation_wage(const World& w, std::size_t i);
+// Net purchasing power of a wage at o for talent i: (1 - tax) / cost of living, where the tax
+// is an inbound tax regime's rate for a talent moving into o's region, or for a beneficiary
+// already working there (MODEL.md, Events: tax_regime), else the region's rate.
+double kappa_for(const World& w, std::size_t i, std::size_t o);
 // w_money * ln(kappa * money) + non_money (money <= 0 is worth -infinity).
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money);
 // The money-equivalent at o that gives utility u (closed form, since money enters as a log).
@@ -93,6 +139,13 @@ double indifference_money(const World& w, std::size_t i, std::size_t o, double u
 
 // --- the phases, in MODEL.md's order ---
 void run_lifecycle(World& w, MonthState& m);
+// Adds the offensives' targets (MonthState::offensives) as candidate pairs: the top_k talents
+// by ability employed by the raided organisations. Part of search.
+void target_offensives(const World& w, MonthState& m);
+// A retention grant's recipients: org's top_k employees by ability (or, with top_k 0, its top
+// top_share), of one role or both (-1).
+std::vector<std::uint32_t> select_grantees(const World& w, std::size_t org, int role,
+                                           std::size_t top_k, double top_share);
 void admit_graduates(World& w, MonthState& m);
 void search_candidates(World& w, MonthState& m);
 void make_offers(World& w, MonthState& m);

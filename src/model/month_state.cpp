@@ -5,6 +5,8 @@ namespace mercato {
 void MonthState::reset(std::size_t org_count) {
   seekers.clear();
   candidates.clear();
+  targeted.clear();
+  targeted_by.clear();
   offers.clear();
   decisions.clear();
   moves.clear();

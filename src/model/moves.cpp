@@ -8,6 +8,29 @@
 
 namespace mercato {
 
+namespace {
+
+// A move ends the talent's retention grant (forfeited) and a tax benefit of another region,
+// and a move into a region with an inbound tax regime starts one (MODEL.md, Events).
+void enter_policies(World& w, MonthState& m, std::uint32_t i, const MoveRecord& move) {
+  auto& policy = w.policy;
+  const std::uint32_t uid = w.talents.uid[i];
+  if (!policy.grants.empty()) policy.grants.erase(uid);
+  if (!policy.tax_benefits.empty()) {
+    const auto it = policy.tax_benefits.find(uid);
+    if (it != policy.tax_benefits.end() && it->second.region != move.to_region)
+      policy.tax_benefits.erase(it);
+  }
+  const Region& region = w.regions[move.to_region.index()];
+  if (move.from_region != move.to_region && !std::isnan(region.inbound_tax_rate)) {
+    policy.tax_benefits[uid] = {region.tax_event, move.to_region, region.inbound_tax_rate,
+                                m.month + static_cast<int>(std::lround(region.inbound_tax_years * 12))};
+    ++m.event_counts[region.tax_event].attracted;
+  }
+}
+
+}  // namespace
+
 void apply_moves(World& w, MonthState& m) {
   auto& t = w.talents;
   auto& orgs = w.orgs;
@@ -55,12 +78,26 @@ void apply_moves(World& w, MonthState& m) {
     orgs.payroll[to] += new_wage;
     ++m.hires[to];
 
+    // A new grant of equity_share x wage x H, vesting linearly over H years (at once for an
+    // offensive with immediate vesting).
+    bool vests_now = false;
+    if (d.offensive >= 0) {
+      const OffensiveTerms& terms = m.offensives[d.offensive];
+      record.event = terms.event;
+      vests_now = terms.immediate_vesting;
+      // The offensive's budget pays: the recruit's wage is added to the payroll budget.
+      orgs.payroll_budget[to] += new_wage;
+      auto& counts = m.event_counts[terms.event];
+      ++counts.accepted;
+      counts.package_value += record.package_value();
+    }
+    enter_policies(w, m, i, record);
+
     t.employer[i] = d.to;
     t.region[i] = orgs.region[to];
     t.wage[i] = new_wage;
-    // A new grant of equity_share x wage x H, vesting linearly over H years.
-    t.unvested[i] = static_cast<float>(orgs.equity_share[to] * d.wage * horizon);
-    t.vest_left[i] = static_cast<std::uint8_t>(std::lround(horizon * 12.0));
+    t.unvested[i] = vests_now ? 0.0f : static_cast<float>(orgs.equity_share[to] * d.wage * horizon);
+    t.vest_left[i] = vests_now ? 0 : static_cast<std::uint8_t>(std::lround(horizon * 12.0));
     t.tenure[i] = 0;
     m.moves.push_back(record);
   }

@@ -7,6 +7,45 @@
 
 namespace mercato {
 
+namespace {
+
+// An offensive's offer to each of its targets: min(value_share x MV, max_offer, budget left
+// over the 4-year package), outside the organisation's vacancies and payroll budget. It takes
+// the place of an ordinary offer the same organisation made to the same talent.
+void add_offensive_offers(const World& w, MonthState& m) {
+  const auto& t = w.talents;
+  std::vector<Offer> raids;
+  for (std::size_t j = 0; j < m.targeted.size(); ++j) {
+    const auto [i, o] = m.targeted[j];
+    if (t.non_compete_until[i] > m.month) continue;
+    const OffensiveTerms& terms = m.offensives[m.targeted_by[j]];
+    const double wtp = offensive_willingness_to_pay(w, terms, t.role[i], t.ability[i],
+                                                    terms.budget_left / 4.0, m.output[o]);
+    if (wtp > 0) raids.push_back({i, o, wtp, m.targeted_by[j]});
+  }
+  std::vector<Offer> merged;
+  merged.reserve(m.offers.size() + raids.size());
+  auto key = [](const Offer& x) { return std::uint64_t{x.talent} << 32 | x.org; };
+  std::size_t a = 0, b = 0;
+  while (a < m.offers.size() || b < raids.size()) {
+    if (b == raids.size() || (a < m.offers.size() && key(m.offers[a]) < key(raids[b]))) {
+      merged.push_back(m.offers[a++]);
+    } else {
+      if (a < m.offers.size() && key(m.offers[a]) == key(raids[b])) ++a;
+      merged.push_back(raids[b++]);
+    }
+  }
+  m.offers.swap(merged);
+}
+
+}  // namespace
+
+double offensive_willingness_to_pay(const World& w, const OffensiveTerms& terms, Role r,
+                                    double ability, double cash, double output) {
+  const double mv = marginal_value_hire(w, terms.org, r, ability, output);
+  return std::min({terms.value_share * mv, terms.max_offer, cash});
+}
+
 void make_offers(World& w, MonthState& m) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
@@ -28,13 +67,11 @@ void make_offers(World& w, MonthState& m) {
     }
   }
   m.offers.clear();
+  for (const auto& chunk : made) m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());
+  if (!m.targeted.empty()) add_offensive_offers(w, m);
   m.offers_to_employed = 0;
-  for (const auto& chunk : made) {
-    for (const auto& offer : chunk) {
-      m.offers.push_back(offer);
-      if (t.employer[offer.talent].valid()) ++m.offers_to_employed;
-    }
-  }
+  for (const auto& offer : m.offers)
+    if (t.employer[offer.talent].valid()) ++m.offers_to_employed;
 }
 
 }  // namespace mercato

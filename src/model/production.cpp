@@ -17,7 +17,7 @@ double team_factor(const World& w, std::size_t o, int k) {
 
 double output_value(const World& w, std::size_t o) {
   const auto& orgs = w.orgs;
-  return orgs.price[o] * orgs.tfp[o] * std::pow(orgs.compute[o], w.params.alpha) *
+  return orgs.price[o] * orgs.tfp[o] * std::pow(orgs.effective_compute(o), w.params.alpha) *
          team_factor(w, o, 0) * team_factor(w, o, 1);
 }
 

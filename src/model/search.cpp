@@ -202,6 +202,8 @@ void search_candidates(World& w, MonthState& m) {
     return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
   });
   m.candidates.erase(std::unique(m.candidates.begin(), m.candidates.end()), m.candidates.end());
+  // 4c. offensives add their explicit target lists.
+  if (!m.offensives.empty()) target_offensives(w, m);
 }
 
 }  // namespace mercato

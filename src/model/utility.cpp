@@ -23,7 +23,7 @@ double non_money_utility(const World& w, const MonthState& m, std::size_t i, std
   const auto& orgs = w.orgs;
   const auto& pref = t.prefs[i];
   const RegionId r = orgs.region[o];
-  const double compute_per_head = orgs.compute[o] / std::max(1, orgs.total_headcount(o));
+  const double compute_per_head = orgs.effective_compute(o) / std::max(1, orgs.total_headcount(o));
   double u = pref.w_mission * orgs.mission[o] + pref.w_open * orgs.openness[o] +
              pref.w_compute * std::log1p(compute_per_head);
   if (r == t.origin[i]) u += pref.home_bias;
@@ -44,15 +44,29 @@ double reservation_utility(const World& w, const MonthState& m, std::size_t i) {
   return u + taste_shock(w, m, i, kReservationKey);
 }
 
+double kappa_for(const World& w, std::size_t i, std::size_t o) {
+  const RegionId r = w.orgs.region[o];
+  const Region& region = w.regions[r.index()];
+  if (w.talents.region[i] != r)
+    return std::isnan(region.inbound_tax_rate) ? region.kappa()
+                                               : region.kappa_at(region.inbound_tax_rate);
+  if (!w.policy.tax_benefits.empty()) {
+    const auto it = w.policy.tax_benefits.find(w.talents.uid[i]);
+    if (it != w.policy.tax_benefits.end() && it->second.region == r)
+      return region.kappa_at(it->second.rate);
+  }
+  return region.kappa();
+}
+
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money) {
   if (money <= 0) return -std::numeric_limits<double>::infinity();
-  const double kappa = w.regions[w.orgs.region[o].index()].kappa();
+  const double kappa = kappa_for(w, i, o);
   return w.talents.prefs[i].w_money * std::log(kappa * money) + non_money;
 }
 
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
                           double non_money) {
-  const double kappa = w.regions[w.orgs.region[o].index()].kappa();
+  const double kappa = kappa_for(w, i, o);
   return std::exp((u - non_money) / w.talents.prefs[i].w_money) / kappa;
 }
 

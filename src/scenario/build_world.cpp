@@ -284,11 +284,12 @@ void pay_talents(const Config& c, const std::vector<double>& ai_value, World& w)
 
 }  // namespace
 
-World build_world(const Config& c) {
+World build_world(const Config& c, std::uint64_t replicate) {
   if (c.regions.size() > 250)
     throw ScenarioError({{c.source_file, 0, 0, "regions", "at most 250 regions are supported"}});
   World w;
   w.seed = c.seed;
+  w.replicate = replicate;
   w.scale = c.scale;
   w.params = params_of(c.model);
   std::map<std::string, RegionId> region_ids;
@@ -324,7 +325,7 @@ World build_world(const Config& c) {
                           Distribution::constant(0.2), Distribution::constant(0.1),
                           Distribution::constant(0.3)});
 
-  const Rng rng(c.seed, 0);
+  const Rng rng(c.seed, replicate);
   std::vector<double> ai_value;
   build_orgs(c, region_ids, rng, w, ai_value);
   const std::vector<std::uint8_t> wants_job = build_talents(c, region_ids, rng, w);

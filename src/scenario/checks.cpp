@@ -319,12 +319,167 @@ class Checker {
     }
   }
 
+  std::string month_text(int month) const {
+    const YearMonth m = config_.start.plus_months(month);
+    return fmt::format("{:04}-{:02}", m.year, m.month);
+  }
+
   void check_events() {
-    for (std::size_t i = 0; i < config_.events.size(); ++i)
-      report(fmt::format("events[{}]", i),
-             fmt::format("event type '{}': event types are not available in this version of "
-                         "mercato (the policies capability adds them)",
-                         config_.events[i].type));
+    const auto& events = config_.events;
+    std::map<std::string, const OrgConfig*> orgs;
+    std::vector<std::string> org_names;
+    for (const auto& o : config_.organisations)
+      if (orgs.emplace(o.name, &o).second) org_names.push_back(o.name);
+    std::map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const EventConfig& e = events[i];
+      const std::string index_path = fmt::format("events[{}]", i);
+      const std::string path = e.name.empty() ? index_path : join_key("events", e.name);
+      // An unknown type was reported while decoding: its keys cannot be checked.
+      if (diagnostics_.reported(join_key(path, "type"))) continue;
+      if (static_cast<int>(e.type) >= kEventTypeCount) {
+        report(join_key(path, "type"),
+               fmt::format("expected an event type among {}", fmt::join(kEventTypeNames, ", ")));
+        continue;
+      }
+      // A Config built in code may leave names empty: they get their default name.
+      const std::string name = e.name.empty() ? default_event_name(to_string(e.type), i) : e.name;
+      if (auto [it, inserted] = first.emplace(name, i); !inserted) {
+        const Written w = locations_.find(join_key(index_path, "name"));
+        diagnostics_.add(w.mark, path,
+                         fmt::format("duplicate event '{}'{}", name,
+                                     first_defined(fmt::format("events[{}].name", it->second))));
+      }
+      check_event_keys(e, path);
+      check_event_months(e, path);
+      for (const auto& f : kEventFields) {
+        const auto& value = e.*f.member;
+        if (!value || !takes_key(e.type, f.key)) continue;
+        const std::string key_path = join_key(path, f.key);
+        if (!finite(key_path, *value)) continue;
+        if (f.integer && std::floor(*value) != *value) {
+          report(key_path, fmt::format("expected an integer, got {}", format_number(*value)));
+        } else if (!f.range.contains(*value)) {
+          report(key_path,
+                 fmt::format("expected {} {}, got {}", f.integer ? "an integer" : "a number",
+                             f.range.describe(), format_number(*value)));
+        }
+      }
+      check_event_references(e, path, orgs, org_names);
+    }
+  }
+
+  // Keys the type does not take (a Config built in code; the decoder drops them), required
+  // keys, and the groups of which exactly one or at least one key is given.
+  void check_event_keys(const EventConfig& e, const std::string& path) {
+    const EventTypeSchema& schema = event_schema(e.type);
+    for (const auto& key : all_event_keys())
+      if (event_has(e, key) && !takes_key(e.type, key))
+        report(join_key(path, key), not_taken_message(e.type, key));
+    for (const auto& key : split_keys(schema.required))
+      if (!event_has(e, key))
+        report(join_key(path, key),
+               fmt::format("missing required key '{}' for {}", key, event_noun(e.type)));
+    auto given = [&](const std::vector<std::string>& keys) {
+      std::vector<std::string> out;
+      for (const auto& k : keys)
+        if (event_has(e, k)) out.push_back(k);
+      return out;
+    };
+    for (const auto& group : split_keys(schema.exactly_one)) {
+      const auto keys = split_keys(group, '|');
+      const auto set = given(keys);
+      if (set.empty()) {
+        report(join_key(path, keys.front()),
+               fmt::format("missing required key '{}' for {}", fmt::join(keys, "' or '"),
+                           event_noun(e.type)));
+      } else if (set.size() > 1) {
+        report(join_key(path, set.back()),
+               fmt::format("give either {}, not both", fmt::join(set, " or ")));
+      }
+    }
+    for (const auto& group : split_keys(schema.at_least_one)) {
+      const auto keys = split_keys(group, '|');
+      if (given(keys).empty())
+        report(join_key(path, keys.front()),
+               fmt::format("missing required key '{}' (or both) for {}", fmt::join(keys, "' or '"),
+                           event_noun(e.type)));
+    }
+  }
+
+  void check_event_months(const EventConfig& e, const std::string& path) {
+    // With the scenario's start unreadable, dates written as YYYY-MM mean nothing.
+    if (diagnostics_.reported("start")) return;
+    const std::string start_path = join_key(path, "start");
+    if (e.start_month < 0) {
+      report(start_path, fmt::format("{} is before the scenario start ({})",
+                                     month_text(e.start_month), month_text(0)));
+    } else if (e.start_month >= config_.months) {
+      report(start_path, fmt::format("starts after the run ends (months: {}): {} is month {}",
+                                     config_.months, month_text(e.start_month), e.start_month));
+    }
+    if (e.end_month && *e.end_month < e.start_month && event_schema(e.type).takes_end)
+      report(join_key(path, "end"),
+             fmt::format("ends ({}) before it starts ({})", month_text(*e.end_month),
+                         month_text(e.start_month)));
+  }
+
+  void check_event_references(const EventConfig& e, const std::string& path,
+                              const std::map<std::string, const OrgConfig*>& orgs,
+                              const std::vector<std::string>& org_names) {
+    // The organisation a name refers to, or nullptr after reporting why there is none.
+    auto organisation = [&](const std::string& key_path,
+                            const std::string& name) -> const OrgConfig* {
+      auto it = orgs.find(name);
+      if (it != orgs.end()) return it->second;
+      report(key_path,
+             fmt::format("no organisation '{}' is defined{}", name, suggestion(name, org_names)));
+      return nullptr;
+    };
+    if (!e.org.empty() && takes_key(e.type, "org")) {
+      const std::string org_path = join_key(path, "org");
+      if (const OrgConfig* o = organisation(org_path, e.org); o && o->is_pool)
+        report(org_path, fmt::format("'{}' is a pool of organisations; the org of {} must be a "
+                                     "named organisation (one without count)",
+                                     e.org, event_noun(e.type)));
+    }
+    if (takes_key(e.type, "targets")) {
+      const bool partners = e.type == EventType::alliance;
+      std::set<std::string> seen;
+      for (std::size_t t = 0; t < e.targets.size(); ++t) {
+        const std::string& target = e.targets[t];
+        const std::string target_path = fmt::format("{}.targets[{}]", path, t);
+        const OrgConfig* o = organisation(target_path, target);
+        if (!o) continue;
+        if (target == e.org) {
+          report(target_path, fmt::format("'{}' is the event's own organisation (org); {}", target,
+                                          partners ? "list its partners only"
+                                                   : "an organisation cannot raid itself"));
+        } else if (partners && o->is_pool) {
+          report(target_path, fmt::format("'{}' is a pool of organisations; alliance partners "
+                                          "must be named organisations (without count)",
+                                          target));
+        } else if (!seen.insert(target).second) {
+          report(target_path, fmt::format("'{}' is listed twice", target));
+        }
+      }
+    }
+    const RegionConfig* region = nullptr;
+    if (!e.region.empty() && takes_key(e.type, "region") &&
+        region_reference(join_key(path, "region"), e.region)) {
+      for (const auto& r : config_.regions)
+        if (r.id == e.region) region = &r;
+    }
+    if (e.type == EventType::public_compute && e.kind &&
+        std::find(kPublicKinds.begin(), kPublicKinds.end(), *e.kind) == kPublicKinds.end())
+      report(join_key(path, "kind"),
+             fmt::format("expected university or public_lab (leave `kind` out for both), got '{}'",
+                         to_string(*e.kind)));
+    if (e.type == EventType::tax_regime && region && e.tax_rate && std::isfinite(*e.tax_rate) &&
+        *e.tax_rate >= region->tax_rate)
+      report(join_key(path, "tax_rate"),
+             fmt::format("expected a rate below the tax_rate of {} ({}), got {}", region->id,
+                         format_number(region->tax_rate), format_number(*e.tax_rate)));
   }
 
   void check_outputs() {

@@ -153,6 +153,24 @@ class Decoder {
     return node.scalar;
   }
 
+  // YAML's other spellings of booleans (yes, on, y) are typos more often than intent.
+  std::optional<bool> boolean(const SourceNode& node, const std::string& path) {
+    if (node.is_scalar()) {
+      for (const char* yes : {"true", "True", "TRUE"})
+        if (node.scalar == yes) {
+          locations_.record(path, node.mark);
+          return true;
+        }
+      for (const char* no : {"false", "False", "FALSE"})
+        if (node.scalar == no) {
+          locations_.record(path, node.mark);
+          return false;
+        }
+    }
+    error(node.mark, path, fmt::format("expected true or false, got {}", describe(node)));
+    return std::nullopt;
+  }
+
   std::optional<Distribution> distribution(const SourceNode& node, const std::string& path) {
     static const std::string kForms =
         "{uniform: [lo, hi]}, {normal: [mean, sd]} or {lognormal: [median, sigma]}";
@@ -241,7 +259,10 @@ class Decoder {
   void decode_personas(const SourceNode& node, std::vector<PersonaConfig>& personas);
   void decode_organisations(const SourceNode& node, std::vector<OrgConfig>& orgs);
   void decode_talents(const SourceNode& node, std::vector<TalentStockConfig>& talents);
-  void decode_events(const SourceNode& node);
+  void decode_events(const SourceNode& node, const YearMonth& start,
+                     std::vector<EventConfig>& events);
+  std::optional<int> event_month(const SourceNode& node, const std::string& path,
+                                 const YearMonth& start);
   void decode_outputs(const SourceNode& node, OutputsConfig& outputs);
   void decode_start(const SourceNode& node, YearMonth& start);
   void decode_seed(const SourceNode& node, std::uint64_t& seed);
@@ -316,7 +337,7 @@ Config Decoder::run(const SourceNode& root) {
     locations_.record("organisations", root.mark);
   }
   if (const SourceNode* n = get(f, "talents")) decode_talents(*n, config.talents);
-  if (const SourceNode* n = get(f, "events")) decode_events(*n);
+  if (const SourceNode* n = get(f, "events")) decode_events(*n, config.start, config.events);
   if (const SourceNode* n = get(f, "outputs")) decode_outputs(*n, config.outputs);
   return config;
 }
@@ -643,20 +664,173 @@ void Decoder::decode_talents(const SourceNode& node, std::vector<TalentStockConf
   }
 }
 
-void Decoder::decode_events(const SourceNode& node) {
+void Decoder::decode_events(const SourceNode& node, const YearMonth& start,
+                            std::vector<EventConfig>& events) {
   locations_.record("events", node.mark);
-  if (!expect_list(node, "events", "events (none exist in this version: write `events: []`)"))
-    return;
+  if (!expect_list(node, "events", "events (each a map with a type and a start)")) return;
+  const std::vector<std::string> type_names(kEventTypeNames.begin(), kEventTypeNames.end());
+  const std::vector<std::string> all_keys = all_event_keys();
   for (std::size_t i = 0; i < node.items.size(); ++i) {
     const SourceNode& item = node.items[i];
-    const SourceNode* type = item.is_map() ? item.find("type") : nullptr;
-    std::string what = type && type->is_scalar() ? fmt::format("event type '{}'", type->scalar)
-                                                 : std::string("events");
-    error(item.mark, fmt::format("events[{}]", i),
-          fmt::format("{}: event types are not available in this version of mercato (the "
-                      "policies capability adds them); remove the entry or write `events: []`",
-                      what));
+    const std::string index_path = fmt::format("events[{}]", i);
+    locations_.record(index_path, item.mark);
+    if (!item.is_map()) {
+      error(item.mark, index_path,
+            fmt::format("expected an event (a map with type, start, ...), got {}", describe(item)));
+      continue;
+    }
+    EventConfig e;
+    // The type first: it decides which keys the event takes and its default name.
+    const SourceNode* type_node = item.find("type");
+    const bool type_written = type_node && !type_node->is_null();
+    std::optional<EventType> type;
+    if (type_written && type_node->is_scalar()) type = event_type_from_string(type_node->scalar);
+    if (type) e.type = *type;
+    // The item's key path: its name, else its default name, else its index.
+    const SourceNode* name_node = item.find("name");
+    std::string path = index_path;
+    std::optional<std::string> written_name;
+    if (name_node && !name_node->is_null())
+      written_name = text(*name_node, join_key(index_path, "name"));
+    if (written_name && !written_name->empty()) {
+      e.name = *written_name;
+      path = join_key("events", e.name);
+      locations_.record(join_key(path, "name"), name_node->mark);
+    } else if (type) {
+      e.name = default_event_name(to_string(*type), i);
+      path = join_key("events", e.name);
+    }
+    locations_.record(path, item.mark);
+    if (!type_written) {
+      error(
+          item.mark, join_key(path, "type"),
+          fmt::format("missing required key 'type' (one of {})", fmt::join(kEventTypeNames, ", ")));
+    } else if (text(*type_node, join_key(path, "type")) && !type) {
+      error(type_node->mark, join_key(path, "type"),
+            fmt::format("unknown event type '{}'{}", type_node->scalar,
+                        suggestion(type_node->scalar, type_names)));
+    }
+    if (written_name && written_name->empty())
+      error(name_node->mark, join_key(index_path, "name"),
+            "expected a non-empty name (or leave `name` out for the default)");
+
+    // Every key is one some event type takes, and one this type takes.
+    Found found;
+    for (const auto& entry : item.entries) {
+      const std::string key_path = join_key(path, entry.key);
+      if (entry.value.is_null() || entry.key == "type" || entry.key == "name") continue;
+      if (entry.key == "remove") {
+        error(entry.value.mark, key_path,
+              "'remove' needs a parent scenario (extends:) that defines this event");
+        continue;
+      }
+      if (std::find(all_keys.begin(), all_keys.end(), entry.key) == all_keys.end()) {
+        const std::vector<std::string> candidates = type ? event_keys(*type) : all_keys;
+        error(entry.key_mark, key_path,
+              fmt::format("unknown key '{}'{}", entry.key, suggestion(entry.key, candidates)));
+        // A misspelt required key is reported once: "missing 'budget'" would repeat it.
+        if (auto near = nearest(entry.key, candidates); near && !item.find(*near))
+          locations_.record(join_key(path, *near), entry.key_mark, key_path);
+        continue;
+      }
+      if (type && !takes_key(*type, entry.key)) {
+        error(entry.key_mark, key_path, not_taken_message(*type, entry.key));
+        continue;
+      }
+      found.emplace(entry.key, &entry.value);
+    }
+
+    // With its type unknown, the type's message is the only one about what is missing.
+    const bool type_unknown = type_written && !type;
+    if (const SourceNode* n = get(found, "start")) {
+      if (auto m = event_month(*n, join_key(path, "start"), start)) e.start_month = *m;
+    } else if (!type_unknown) {
+      error(item.mark, join_key(path, "start"),
+            type ? fmt::format("missing required key 'start' for {}", event_noun(*type))
+                 : std::string("missing required key 'start'"));
+    }
+    if (const SourceNode* n = get(found, "end"))
+      if (auto m = event_month(*n, join_key(path, "end"), start)) e.end_month = *m;
+    if (const SourceNode* n = get(found, "org"))
+      if (auto v = text(*n, join_key(path, "org"))) e.org = *v;
+    if (const SourceNode* n = get(found, "region"))
+      if (auto v = text(*n, join_key(path, "region"))) e.region = *v;
+    if (const SourceNode* n = get(found, "targets")) {
+      const std::string targets_path = join_key(path, "targets");
+      locations_.record(targets_path, n->mark);
+      if (expect_list(*n, targets_path, "organisation or pool names")) {
+        if (n->items.empty())
+          error(n->mark, targets_path, "expected a list of at least one organisation or pool");
+        for (std::size_t t = 0; t < n->items.size(); ++t)
+          if (auto v = text(n->items[t], fmt::format("{}[{}]", targets_path, t)))
+            e.targets.push_back(*v);
+      }
+    }
+    if (const SourceNode* n = get(found, "kind")) {
+      if (auto k = text(*n, join_key(path, "kind"))) {
+        if (auto kind = org_kind_from_string(*k)) {
+          e.kind = *kind;
+        } else {
+          error(n->mark, join_key(path, "kind"),
+                fmt::format("unknown kind '{}'{}", *k, suggestion(*k, kind_names())));
+        }
+      }
+    }
+    if (const SourceNode* n = get(found, "role")) {
+      if (auto r = text(*n, join_key(path, "role"))) {
+        if (*r == to_string(Role::research)) {
+          e.role = Role::research;
+        } else if (*r == to_string(Role::engineering)) {
+          e.role = Role::engineering;
+        } else {
+          const std::vector<std::string> roles = {"research", "engineering"};
+          error(n->mark, join_key(path, "role"),
+                fmt::format("unknown role '{}'{}", *r, suggestion(*r, roles)));
+        }
+      }
+    }
+    if (const SourceNode* n = get(found, "immediate_vesting"))
+      e.immediate_vesting = boolean(*n, join_key(path, "immediate_vesting"));
+    for (const auto& field : kEventFields)
+      if (const SourceNode* n = get(found, field.key))
+        if (auto v = number(*n, join_key(path, field.key))) e.*field.member = *v;
+    events.push_back(std::move(e));
   }
+}
+
+// A month of the timeline: "2025-07", or a whole number of months from the scenario start.
+std::optional<int> Decoder::event_month(const SourceNode& node, const std::string& path,
+                                        const YearMonth& start) {
+  static const std::string kExpected =
+      "expected a month as YYYY-MM (e.g. 2025-07) or a number of months from the scenario "
+      "start (0 = the start month)";
+  if (!node.is_scalar()) {
+    error(node.mark, path, fmt::format("{}, got {}", kExpected, describe(node)));
+    return std::nullopt;
+  }
+  double count = 0;
+  if (YAML::convert<double>::decode(YAML::Node(node.scalar), count)) {
+    if (!std::isfinite(count) || std::floor(count) != count || !kEventMonthRange.contains(count)) {
+      error(node.mark, path,
+            fmt::format("expected a month as YYYY-MM or a whole number of months {} from the "
+                        "scenario start, got {}",
+                        kEventMonthRange.describe(), node.scalar));
+      return std::nullopt;
+    }
+    locations_.record(path, node.mark);
+    return static_cast<int>(count);
+  }
+  const std::string& s = node.scalar;
+  int year = 0, month = 0;
+  const bool shaped = s.size() == 7 && s[4] == '-' &&
+                      std::from_chars(s.data(), s.data() + 4, year).ptr == s.data() + 4 &&
+                      std::from_chars(s.data() + 5, s.data() + 7, month).ptr == s.data() + 7;
+  if (!shaped || year < 0 || month < 1 || month > 12) {
+    error(node.mark, path, fmt::format("{}, got {}", kExpected, describe(node)));
+    return std::nullopt;
+  }
+  locations_.record(path, node.mark);
+  return (year * 12 + month - 1) - (start.year * 12 + start.month - 1);
 }
 
 void Decoder::decode_outputs(const SourceNode& node, OutputsConfig& outputs) {

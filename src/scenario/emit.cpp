@@ -188,6 +188,56 @@ void emit_talents(YAML::Emitter& out, const std::vector<TalentStockConfig>& tale
   out << YAML::EndSeq;
 }
 
+std::string month_text(const YearMonth& start, int month) {
+  const YearMonth m = start.plus_months(month);
+  return fmt::format("{:04}-{:02}", m.year, m.month);
+}
+
+// Each event with the keys it sets, in the order of its type's keys (schema.hpp, kEventTypes);
+// start and end as months, so the output reads like the timeline it describes.
+void emit_events(YAML::Emitter& out, const Config& config) {
+  if (config.events.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (std::size_t i = 0; i < config.events.size(); ++i) {
+    const EventConfig& e = config.events[i];
+    out << YAML::BeginMap;
+    for (const auto& k : detail::event_keys(e.type)) {
+      if (!detail::event_has(e, k)) continue;
+      key(out, k);
+      if (k == "type") {
+        out << std::string(to_string(e.type));
+      } else if (k == "name") {
+        text(out, e.name.empty() ? detail::default_event_name(to_string(e.type), i) : e.name);
+      } else if (k == "start") {
+        out << month_text(config.start, e.start_month);
+      } else if (k == "end") {
+        out << month_text(config.start, *e.end_month);
+      } else if (k == "org") {
+        text(out, e.org);
+      } else if (k == "region") {
+        text(out, e.region);
+      } else if (k == "targets") {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (const auto& t : e.targets) text(out, t);
+        out << YAML::EndSeq;
+      } else if (k == "kind") {
+        out << std::string(to_string(*e.kind));
+      } else if (k == "role") {
+        out << std::string(to_string(*e.role));
+      } else if (k == "immediate_vesting") {
+        out << (*e.immediate_vesting ? "true" : "false");
+      } else if (const detail::EventField* f = detail::event_field(k)) {
+        number(out, *(e.*f->member));
+      }
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 }  // namespace
 
 std::string to_yaml(const Config& config) {
@@ -245,16 +295,8 @@ std::string to_yaml(const Config& config) {
   key(out, "talents");
   emit_talents(out, config.talents);
 
-  // No event type exists yet (issue 3); a Config with events does not validate.
   key(out, "events");
-  out << YAML::Flow << YAML::BeginSeq;
-  for (const auto& e : config.events) {
-    out << YAML::BeginMap;
-    key(out, "type");
-    text(out, e.type);
-    out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
+  emit_events(out, config);
 
   key(out, "outputs");
   out << YAML::BeginMap;

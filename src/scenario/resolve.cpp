@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,38 @@ const std::string* item_name(const SourceNode& item, std::string_view key) {
   if (!item.is_map()) return nullptr;
   const SourceNode* name = item.find(key);
   return name && name->is_scalar() ? &name->scalar : nullptr;
+}
+
+// The name an item of a named list goes by: its naming key, or for an event without a name
+// its default name ("offensive-2", from its type and position), as the decoder names it.
+std::optional<std::string> list_item_name(const SourceNode& item, const NamedList& list,
+                                          std::size_t index) {
+  if (const std::string* name = item_name(item, list.key)) return *name;
+  if (list.section != "events") return std::nullopt;
+  const std::string* type = item_name(item, "type");
+  if (!type) return std::nullopt;
+  return default_event_name(*type, index);
+}
+
+// A parent's events without a name are given their default name (their position in the
+// parent's list), so a child can address them by it: `- {name: offensive-2, budget: 2e9}`.
+void name_events(SourceNode& list) {
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    SourceNode& item = list.items[i];
+    if (!item.is_map() || item_name(item, "name")) continue;
+    const std::string* type = item_name(item, "type");
+    if (!type) continue;
+    if (SourceEntry* written = item.find_entry("name")) {  // `name: ~`
+      written->value.type = SourceNode::Type::scalar;
+      written->value.scalar = default_event_name(*type, i);
+      continue;
+    }
+    SourceNode name;
+    name.type = SourceNode::Type::scalar;
+    name.scalar = default_event_name(*type, i);
+    name.mark = item.mark;
+    item.entries.insert(item.entries.begin(), SourceEntry{"name", item.mark, std::move(name)});
+  }
 }
 
 bool all_named(const SourceNode& list, std::string_view key) {
@@ -107,8 +140,9 @@ SourceNode merge(SourceNode parent, SourceNode child, const std::string& path,
     return parent;  // keeps the parent's mark: the item was defined there
   }
   if (parent.is_sequence() && child.is_sequence()) {
-    if (const NamedList* list = named_list(path);
-        list && all_named(parent, list->key) && all_named(child, list->key))
+    const NamedList* list = named_list(path);
+    if (list && list->section == "events") name_events(parent);
+    if (list && all_named(parent, list->key) && all_named(child, list->key))
       return merge_named_list(std::move(parent), std::move(child), *list, diagnostics);
   }
   return child;
@@ -268,20 +302,17 @@ void apply_override(SourceNode& root, const Override& override, Diagnostics& dia
       std::size_t end = segments.size();
       while (!match && end-- > i) {
         const std::string name = join_segments(segments, i, end);
-        for (auto& item : node->items) {
-          const SourceNode* n = item.is_map() ? item.find(list->key) : nullptr;
-          if (n && n->is_scalar() && n->scalar == name) {
-            match = &item;
+        for (std::size_t k = 0; k < node->items.size(); ++k) {
+          if (list_item_name(node->items[k], *list, k) == name) {
+            match = &node->items[k];
             break;
           }
         }
       }
       if (!match) {
         std::vector<std::string> names;
-        for (const auto& item : node->items)
-          if (const SourceNode* n = item.is_map() ? item.find(list->key) : nullptr;
-              n && n->is_scalar())
-            names.push_back(n->scalar);
+        for (std::size_t k = 0; k < node->items.size(); ++k)
+          if (auto name = list_item_name(node->items[k], *list, k)) names.push_back(*name);
         diagnostics.add(at, join_key(path, segments[i]),
                         fmt::format("no {} '{}' in {}{}", list->noun, segments[i], path,
                                     suggestion(segments[i], names)));

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "mercato/core/error.hpp"
+
 namespace mercato::scenario::detail {
 
 namespace {
@@ -73,6 +75,86 @@ const NamedList* named_list(std::string_view section) {
   for (const auto& l : kNamedLists)
     if (l.section == section) return &l;
   return nullptr;
+}
+
+const EventTypeSchema& event_schema(EventType type) {
+  const auto& schema = kEventTypes[static_cast<std::size_t>(type)];
+  MERCATO_ASSERT(schema.type == type);
+  return schema;
+}
+
+std::vector<std::string> split_keys(std::string_view keys, char separator) {
+  std::vector<std::string> out;
+  std::size_t begin = 0;
+  while (begin < keys.size()) {
+    std::size_t end = keys.find(separator, begin);
+    if (end == std::string_view::npos) end = keys.size();
+    if (end > begin) out.emplace_back(keys.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> event_keys(EventType type) {
+  const EventTypeSchema& schema = event_schema(type);
+  std::vector<std::string> keys = {"type", "name", "start"};
+  if (schema.takes_end) keys.emplace_back("end");
+  for (const auto& k : split_keys(schema.required)) keys.push_back(k);
+  for (std::string_view groups : {schema.exactly_one, schema.at_least_one})
+    for (const auto& group : split_keys(groups))
+      for (const auto& k : split_keys(group, '|')) keys.push_back(k);
+  for (const auto& k : split_keys(schema.optional)) keys.push_back(k);
+  return keys;
+}
+
+bool takes_key(EventType type, std::string_view key) {
+  const auto keys = event_keys(type);
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::vector<std::string> all_event_keys() {
+  std::vector<std::string> keys(kEventCommonKeys.begin(), kEventCommonKeys.end());
+  keys.insert(keys.end(), kEventNameKeys.begin(), kEventNameKeys.end());
+  for (const auto& f : kEventFields) keys.emplace_back(f.key);
+  return keys;
+}
+
+const EventField* event_field(std::string_view key) {
+  for (const auto& f : kEventFields)
+    if (f.key == key) return &f;
+  return nullptr;
+}
+
+bool event_has(const EventConfig& e, std::string_view key) {
+  if (key == "type" || key == "name" || key == "start") return true;
+  if (key == "end") return e.end_month.has_value();
+  if (key == "org") return !e.org.empty();
+  if (key == "targets") return !e.targets.empty();
+  if (key == "region") return !e.region.empty();
+  if (key == "kind") return e.kind.has_value();
+  if (key == "role") return e.role.has_value();
+  if (key == "immediate_vesting") return e.immediate_vesting.has_value();
+  const EventField* f = event_field(key);
+  return f && (e.*f->member).has_value();
+}
+
+std::string default_event_name(std::string_view type, std::size_t index) {
+  return fmt::format("{}-{}", type, index + 1);
+}
+
+std::string event_noun(EventType type) {
+  const std::string_view name = to_string(type);
+  const bool vowel = std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return fmt::format("{} {} event", vowel ? "an" : "a", name);
+}
+
+std::string not_taken_message(EventType type, std::string_view key) {
+  const auto keys = event_keys(type);
+  if (key == "end" && !event_schema(type).takes_end)
+    return fmt::format("{} happens once, at its start: it takes no 'end' (it takes: {})",
+                       event_noun(type), fmt::join(keys, ", "));
+  return fmt::format("event type '{}' does not take key '{}' (it takes: {})", to_string(type), key,
+                     fmt::join(keys, ", "));
 }
 
 std::string format_number(double x) {

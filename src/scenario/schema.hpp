@@ -164,6 +164,103 @@ inline constexpr std::array kOrgFields = {
     OrgField{"search_reach", kShare, &OrgConfig::search_reach},
 };
 
+// --- events ---------------------------------------------------------------------------------
+// An event's number: its key, its range and whether it is a whole number (a count of talents or
+// months). The same key has the same range in every type that takes it; which types take it is
+// in kEventTypes below.
+struct EventField {
+  std::string_view key;
+  Range range;
+  std::optional<double> EventConfig::*member;
+  bool integer = false;
+};
+
+inline constexpr std::array kEventFields = {
+    EventField{"top_k", at_least(1), &EventConfig::top_k, true},
+    EventField{"budget", above(0), &EventConfig::budget},
+    EventField{"max_offer", above(0), &EventConfig::max_offer},
+    EventField{"value_share", open_closed(0, 1), &EventConfig::value_share},
+    EventField{"buyout_ratio", kShare, &EventConfig::buyout_ratio},
+    EventField{"top_share", open_closed(0, 1), &EventConfig::top_share},
+    EventField{"amount", above(0), &EventConfig::amount},
+    EventField{"wage_multiple", above(0), &EventConfig::wage_multiple},
+    EventField{"vest_months", closed(1, 120), &EventConfig::vest_months, true},
+    EventField{"mission", kShare, &EventConfig::mission},
+    EventField{"openness", kShare, &EventConfig::openness},
+    EventField{"factor", above(0), &EventConfig::factor},
+    EventField{"growth", kGrowth, &EventConfig::growth},
+    EventField{"share", open_closed(0, 1), &EventConfig::share},
+    EventField{"gpus", above(0), &EventConfig::gpus},
+    EventField{"cost_per_gpu", at_least(0), &EventConfig::cost_per_gpu},
+    EventField{"graduates_per_year", above(0), &EventConfig::graduates_per_year},
+    EventField{"cost_per_place", at_least(0), &EventConfig::cost_per_place},
+    EventField{"research_share", kShare, &EventConfig::research_share},
+    EventField{"lag_months", closed(0, 240), &EventConfig::lag_months, true},
+    EventField{"tax_rate", closed_open(0, 1), &EventConfig::tax_rate},
+    EventField{"years", open_closed(0, 50), &EventConfig::years},
+    EventField{"visa_friction", at_least(0), &EventConfig::visa_friction},
+    EventField{"months", closed(0, 60), &EventConfig::months, true},
+};
+
+// Keys every event takes (`end` only when its type has a duration), and the keys that are not
+// numbers: names resolved against the scenario, and one boolean.
+inline constexpr std::array<std::string_view, 4> kEventCommonKeys = {"type", "name", "start",
+                                                                     "end"};
+inline constexpr std::array<std::string_view, 6> kEventNameKeys = {
+    "org", "targets", "region", "kind", "role", "immediate_vesting"};
+// `start` and `end` written as a number of months from the scenario start.
+inline constexpr Range kEventMonthRange = closed(0, 12000);
+// The organisation kinds a public_compute event may target (absent = both).
+inline constexpr std::array<OrgKind, 2> kPublicKinds = {OrgKind::university, OrgKind::public_lab};
+
+// The keys of one event type, space-separated. Besides `required` and `optional` keys, an event
+// gives exactly one key of each `exactly_one` group ("top_k|top_share") and at least one key of
+// each `at_least_one` group. The decoder, the checks, to_yaml and docs/scenarios.md follow it.
+struct EventTypeSchema {
+  EventType type;
+  std::string_view required;
+  std::string_view optional;
+  std::string_view exactly_one = "";
+  std::string_view at_least_one = "";
+  bool takes_end = true;  // false: the event happens once, at `start`
+};
+
+inline constexpr std::array<EventTypeSchema, kEventTypeCount> kEventTypes = {
+    EventTypeSchema{EventType::offensive, "org targets top_k budget",
+                    "role max_offer value_share buyout_ratio immediate_vesting"},
+    EventTypeSchema{EventType::retention_grant, "org", "role vest_months",
+                    "top_k|top_share amount|wage_multiple", "", false},
+    EventTypeSchema{EventType::mission_shift, "org", "", "", "mission|openness"},
+    EventTypeSchema{EventType::compute_change, "org", "cost_per_gpu", "", "factor|growth"},
+    EventTypeSchema{EventType::alliance, "org targets share", "cost_per_gpu"},
+    EventTypeSchema{EventType::training_program, "region graduates_per_year cost_per_place",
+                    "research_share lag_months"},
+    EventTypeSchema{EventType::tax_regime, "region tax_rate years", ""},
+    EventTypeSchema{EventType::public_compute, "region gpus cost_per_gpu", "kind"},
+    EventTypeSchema{EventType::visa_policy, "region visa_friction", ""},
+    EventTypeSchema{EventType::non_compete, "region months", ""},
+    EventTypeSchema{EventType::funding_shock, "factor", "region kind"},
+};
+
+const EventTypeSchema& event_schema(EventType type);
+// Every key an event of this type takes, in the order to_yaml writes them: type, name, start,
+// end (if it has one), the required keys, the keys of the groups, the optional keys.
+std::vector<std::string> event_keys(EventType type);
+bool takes_key(EventType type, std::string_view key);
+// Every key some event type takes (for unknown keys when the type is not known).
+std::vector<std::string> all_event_keys();
+const EventField* event_field(std::string_view key);
+// Whether `key` is set in `e` (type, name and start always are).
+bool event_has(const EventConfig& e, std::string_view key);
+// A group "top_k|top_share" as its keys.
+std::vector<std::string> split_keys(std::string_view keys, char separator = ' ');
+// "offensive-3": the name of the third event of a list when it has no `name`.
+std::string default_event_name(std::string_view type, std::size_t index);
+// "an offensive event", "a tax_regime event".
+std::string event_noun(EventType type);
+// Why an event of `type` cannot have `key`, listing the keys it takes.
+std::string not_taken_message(EventType type, std::string_view key);
+
 // Ranges of the remaining numbers (top level, talents, outputs, counts).
 inline constexpr Range kMonthsRange = closed(1, 1200);
 inline constexpr Range kScaleRange = open_closed(0, 1000);
@@ -177,8 +274,8 @@ inline constexpr std::size_t kMaxPersonas = 255;
 inline constexpr std::size_t kMaxOrganisationEntries = 65535;
 
 inline constexpr std::array<std::string_view, 4> kMoveLogNames = {"none", "elite", "top", "all"};
-inline constexpr std::array<std::string_view, 7> kTableNames = {
-    "regions", "kinds", "orgs", "flows", "moves", "origins", "market"};
+inline constexpr std::array<std::string_view, 8> kTableNames = {
+    "regions", "kinds", "orgs", "flows", "moves", "origins", "market", "events"};
 inline constexpr std::array<std::string_view, 3> kDistributionNames = {"uniform", "normal",
                                                                        "lognormal"};
 
@@ -189,11 +286,13 @@ struct NamedList {
   std::string_view key;
   std::string_view noun;
 };
-inline constexpr std::array<NamedList, 4> kNamedLists = {
+// Events without a `name` are named after their type and position (default_event_name).
+inline constexpr std::array<NamedList, 5> kNamedLists = {
     NamedList{"regions", "id", "region"},
     NamedList{"personas", "name", "persona"},
     NamedList{"organisations", "name", "organisation"},
     NamedList{"talents", "origin", "talent stock"},
+    NamedList{"events", "name", "event"},
 };
 const NamedList* named_list(std::string_view section);
 

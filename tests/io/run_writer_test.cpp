@@ -216,9 +216,9 @@ TEST_F(RunWriterTest, WritesEveryTableWithItsHeaderPlusSummaryAndManifest) {
   RunWriter writer(dir_, all_outputs(), description());
   write_run(writer);
   EXPECT_EQ(file_names_in(dir_),
-            (std::vector<std::string>{"flows.csv", "kinds.csv", "manifest.json", "market.csv",
-                                      "moves.csv", "orgs.csv", "origins.csv", "regions.csv",
-                                      "summary.json"}));
+            (std::vector<std::string>{"events.csv", "flows.csv", "kinds.csv", "manifest.json",
+                                      "market.csv", "moves.csv", "orgs.csv", "origins.csv",
+                                      "regions.csv", "summary.json"}));
   for (int t = 0; t < kTableCount; ++t) {
     const Table table = static_cast<Table>(t);
     const auto lines = lines_of(read_file(dir_ / fmt::format("{}.csv", table_name(table))));
@@ -245,11 +245,11 @@ TEST_F(RunWriterTest, WritesIdsAsNamesAndMoneyInWholeDollars) {
   ASSERT_EQ(moves.size(), 1u + 2 * 3);
   EXPECT_EQ(moves[1],
             "0,2025-01,7,elite,research,3.2,Meta,big_tech,US,\"Mistral, Paris\",startup,FR,"
-            "1000000,4680000,2000000,2000000,20720000");
+            "1000000,4680000,2000000,2000000,20720000,");
   // Hired from unemployment: no from_org, from_kind "unemployed".
   EXPECT_EQ(moves[3],
             "0,2025-01,9,rest,research,3.2,,unemployed,FR,sme-FR#1,sme,FR,"
-            "1000000,4680000,2000000,2000000,20720000");
+            "1000000,4680000,2000000,2000000,20720000,");
   const auto regions = lines_of(read_file(dir_ / "regions.csv"));
   EXPECT_EQ(regions[1],
             "0,2025-01,US,elite,40,0,0,0,50,5,0.111111,0,0,150000,400000,1000000,"
@@ -452,7 +452,7 @@ TEST_F(RunWriterTest, ManifestRecordsHowTheRunWasMadeAndWhatItWrote) {
   EXPECT_EQ(rows.at("moves.csv"), 2);  // elite moves only
   EXPECT_EQ(rows.at("market.csv"), 2);
   EXPECT_EQ(rows.at("summary.json"), -1);
-  EXPECT_EQ(rows.size(), 8u);  // seven tables and the summary; the manifest does not list itself
+  EXPECT_EQ(rows.size(), 9u);  // eight tables and the summary; the manifest does not list itself
 }
 
 TEST(AtomicFile, DiscardedFileLeavesNothing) {

@@ -319,11 +319,11 @@ TEST(ScenarioErrors, NoOrganisations) {
             "x.yaml:4:16: organisations: expected at least one organisation");
 }
 
-TEST(ScenarioErrors, EventsAreNotAvailableYet) {
-  EXPECT_EQ(only_error(kMinimal + "events:\n  - type: offensive\n    start: 3\n"),
-            "x.yaml:12:5: events[0]: event type 'offensive': event types are not available in "
-            "this version of mercato (the policies capability adds them); remove the entry or "
-            "write `events: []`");
+TEST(ScenarioErrors, UnknownEventTypeSuggestsNearMiss) {
+  // More event mistakes are in events_test.cpp.
+  EXPECT_EQ(only_error(kMinimal + "events:\n  - type: ofensive\n    start: 3\n"),
+            "x.yaml:12:11: events[0].type: unknown event type 'ofensive'; did you mean "
+            "'offensive'?");
 }
 
 TEST(ScenarioErrors, EmptyEventListIsAccepted) {
@@ -356,9 +356,7 @@ TEST(ScenarioErrors, AllErrorsOfAFileAreReportedAtOnceInFileOrder) {
           "North",
       f + ":16:14: organisations.Lab.mission: expected a number, got 'lots'",
       f + ":19:12: talents.North.count: expected a number in [0, 1000000000], got -1",
-      f + ":21:5: events[0]: event type 'offensive': event types are not available in this "
-          "version of mercato (the policies capability adds them); remove the entry or write "
-          "`events: []`",
+      f + ":21:11: events[0].type: unknown event type 'ofensive'; did you mean 'offensive'?",
       f + ":23:10: outputs.moves: expected one of none, elite, top, all, got 'several'",
   };
   EXPECT_EQ(got, expected);

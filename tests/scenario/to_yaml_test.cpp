@@ -88,5 +88,37 @@ TEST(ScenarioToYaml, ThreeWayWorkSplitsKeepTheirValues) {
   EXPECT_TRUE(round_trip(c) == c) << to_yaml(c);
 }
 
+TEST(ScenarioToYaml, RoundTripWithOneEventOfEachType) {
+  const Config c = load(fixture("events_all.yaml"));
+  ASSERT_FALSE(c.events.empty());
+  const Config again = round_trip(c);
+  EXPECT_TRUE(again == c) << to_yaml(c) << "\n---- reloaded ----\n" << to_yaml(again);
+  EXPECT_EQ(to_yaml(again), to_yaml(c));
+}
+
+TEST(ScenarioToYaml, EventsAreWrittenWithTheKeysTheySet) {
+  const std::string yaml = to_yaml(load(fixture("events_all.yaml")));
+  const auto raid = yaml.find("name: meta-raid");
+  const auto grant = yaml.find("name: retention_grant-2");  // default names are written
+  ASSERT_NE(raid, std::string::npos) << yaml;
+  ASSERT_NE(grant, std::string::npos) << yaml;
+  const std::string raid_block = yaml.substr(raid, grant - raid);
+  for (const char* key : {"start: 2025-07", "end: 2025-12", "targets: [Helix, Shops]", "top_k: 60",
+                          "budget: 2000000000", "role: research", "immediate_vesting: true"})
+    EXPECT_NE(raid_block.find(key), std::string::npos) << "missing '" << key << "' in\n"
+                                                       << raid_block;
+  // Unset keys stay unset: the organisation's value_share applies in build_events.
+  EXPECT_EQ(raid_block.find("value_share"), std::string::npos) << raid_block;
+  EXPECT_NE(yaml.find("start: 2026-01"), std::string::npos) << yaml;  // written as a month
+}
+
+TEST(ScenarioToYaml, EventMonthsFollowTheScenarioStart) {
+  Config c = load(fixture("events_all.yaml"));
+  c.start = {2030, 11};
+  const Config again = round_trip(c);
+  EXPECT_TRUE(again == c) << to_yaml(c);
+  EXPECT_NE(to_yaml(c).find("start: 2031-05"), std::string::npos);  // meta-raid, month 6
+}
+
 }  // namespace
 }  // namespace mercato::scenario::test

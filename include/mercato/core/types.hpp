@@ -57,6 +57,34 @@ inline std::optional<OrgKind> org_kind_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+// The scenario timeline's event types (MODEL.md, Events and policies).
+enum class EventType : std::uint8_t {
+  offensive,
+  retention_grant,
+  mission_shift,
+  compute_change,
+  alliance,
+  training_program,
+  tax_regime,
+  public_compute,
+  visa_policy,
+  non_compete,
+  funding_shock
+};
+inline constexpr int kEventTypeCount = 11;
+inline constexpr std::array<std::string_view, kEventTypeCount> kEventTypeNames = {
+    "offensive",  "retention_grant", "mission_shift",  "compute_change",
+    "alliance",   "training_program", "tax_regime",    "public_compute",
+    "visa_policy", "non_compete",     "funding_shock"};
+constexpr std::string_view to_string(EventType t) {
+  return kEventTypeNames[static_cast<int>(t)];
+}
+inline std::optional<EventType> event_type_from_string(std::string_view s) {
+  for (int k = 0; k < kEventTypeCount; ++k)
+    if (kEventTypeNames[k] == s) return static_cast<EventType>(k);
+  return std::nullopt;
+}
+
 // A calendar month (the scenario's `start: 2025-01`).
 struct YearMonth {
   int year = 2025;

@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,9 @@ struct Orgs {
 
   // Parameters (MODEL.md, Organisations), monthly-updated where the model says so.
   std::vector<double> compute, compute_growth;  // GPU-equivalents; per year
+  // Compute received (or, for a large alliance member, lent: < 0) through events this month
+  // (alliance, public_compute); production and the compute term of utility use compute + this.
+  std::vector<double> compute_extra;
   std::vector<double> tfp, price;               // A, P
   std::vector<float> mission, openness;
   std::vector<double> payroll_budget, budget_growth;
@@ -71,6 +76,7 @@ struct Orgs {
   int total_headcount(std::size_t o) const { return headcount[o][0] + headcount[o][1]; }
   int vacancies(std::size_t o, Role r) const;
   double cash_left(std::size_t o) const { return payroll_budget[o] - payroll[o]; }
+  double effective_compute(std::size_t o) const { return compute[o] + compute_extra[o]; }
 };
 
 struct Region {
@@ -79,7 +85,15 @@ struct Region {
   double graduates_per_year[kRoleCount];
   double graduate_growth, graduate_ability_mu, graduate_ability_sigma, graduate_wage;
   double training_boost;
+  // Set by events while they are active (MODEL.md, Events): the tax rate of talents moving in
+  // under a tax regime (NaN: no regime), and the months of a non-compete (0: none), with the
+  // timeline index of the event responsible (-1: none).
+  double inbound_tax_rate = std::numeric_limits<double>::quiet_NaN();
+  double inbound_tax_years = 0;
+  int non_compete_months = 0;
+  int tax_event = -1, non_compete_event = -1;
   double kappa() const { return (1.0 - tax_rate) / cost_of_living; }
+  double kappa_at(double rate) const { return (1.0 - rate) / cost_of_living; }
 };
 
 // A named set of regions, for reporting only (e.g. EU = FR + EU-other).
@@ -109,6 +123,34 @@ struct Params {
   double ability_growth[kOrgKindCount], annual_raise[kOrgKindCount];
 };
 
+// Entitlements that events give to individual talents, keyed by uid (which never changes;
+// talents are stored in increasing uid order). Sparse: only beneficiaries have an entry.
+struct TaxBenefit {
+  int event = -1;
+  RegionId region;
+  double rate = 0;  // the tax rate paid while working in `region`
+  int until = 0;    // month index at which it ends
+};
+struct RetentionGrant {
+  int event = -1;
+  OrgId org;
+  double amount = 0;  // USD granted
+  int month = 0;      // month index of the award
+  int vest_months = 24;
+  // The part not yet vested at month m (linear vesting).
+  double remaining(int m) const {
+    const double left = 1.0 - static_cast<double>(m - month) / vest_months;
+    return left > 0 ? amount * left : 0.0;
+  }
+};
+struct PolicyState {
+  std::map<std::uint32_t, TaxBenefit> tax_benefits;
+  std::map<std::uint32_t, RetentionGrant> grants;
+  std::map<std::uint32_t, int> program_graduates;  // uid -> training_program event
+  std::vector<double> program_carry;               // per event x role: fractional graduates
+  bool empty() const { return tax_benefits.empty() && grants.empty() && program_graduates.empty(); }
+};
+
 struct World {
   Talents talents;
   Orgs orgs;
@@ -123,6 +165,7 @@ struct World {
   double scale = 1.0;
   // Fractional graduates carried to the next month, per region x role (deterministic entry).
   std::vector<std::array<double, kRoleCount>> graduate_carry;
+  PolicyState policy;
 
   Tier tier_of(float ability) const {
     return ability >= elite_threshold ? Tier::elite

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mercato/core/types.hpp"
+#include "mercato/engine/events.hpp"
 
 namespace mercato {
 
@@ -35,6 +36,7 @@ struct MoveRecord {
   double wage = 0;                                             // USD/yr
   double bonus = 0;                                            // signing bonus, USD
   double forfeited = 0;                                        // unvested equity left behind, USD
+  int event = -1;  // the offensive whose offer this was (timeline index), or -1
   double package_value() const { return 4.0 * wage + bonus; }  // MODEL.md, Time and units
 };
 
@@ -112,6 +114,7 @@ struct MonthMetrics {
   std::vector<FlowRow> flows;      // non-zero cells only
   std::vector<OriginRow> origins;  // only in months when origins are due (else empty)
   std::vector<MoveRecord> moves;   // every move of the month, in clearing order
+  std::vector<EventRow> events;    // one row per event from its start month on
 };
 
 // Headline figures of a whole run (summary.json and the CLI's summary).
@@ -141,6 +144,7 @@ struct RunSummary {
   double elite_top5_share_end = 0, elite_hhi_end = 0;
   double signing_bonuses = 0;
   std::vector<MoveRecord> largest_packages;  // top 10 by package value over the run
+  std::vector<EventSummary> events;          // one per event of the timeline
 };
 
 }  // namespace mercato

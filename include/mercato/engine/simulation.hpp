@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mercato/core/world.hpp"
+#include "mercato/engine/events.hpp"
 #include "mercato/engine/metrics.hpp"
 
 namespace mercato {
@@ -33,7 +34,8 @@ class Observer {
 
 class Simulation {
  public:
-  Simulation(World world, SimulationOptions options);
+  // `events` is the scenario's timeline (scenario::build_events); applied first each month.
+  Simulation(World world, SimulationOptions options, std::vector<Event> events = {});
   ~Simulation();
   Simulation(Simulation&&) noexcept;
   Simulation& operator=(Simulation&&) noexcept;
@@ -46,6 +48,7 @@ class Simulation {
   int month() const;  // months run so far after warm-up
   const World& world() const;
   const SimulationOptions& options() const;
+  const std::vector<Event>& events() const;
   // Headline figures of the months run so far.
   RunSummary summary() const;
 

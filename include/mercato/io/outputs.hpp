@@ -22,8 +22,8 @@ std::string_view mercato_version();
 
 // Every table a run can write (`outputs.tables` in a scenario), in manifest order.
 // Each is written as `<name>.csv`.
-inline constexpr std::array<std::string_view, 7> kTableNames = {
-    "regions", "kinds", "orgs", "flows", "moves", "origins", "market"};
+inline constexpr std::array<std::string_view, 8> kTableNames = {
+    "regions", "kinds", "orgs", "flows", "moves", "origins", "market", "events"};
 
 // How the run was made, recorded in manifest.json so it can be reproduced from its outputs.
 struct RunDescription {

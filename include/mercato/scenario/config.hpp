@@ -144,12 +144,51 @@ struct TalentStockConfig {
   bool operator==(const TalentStockConfig&) const = default;
 };
 
-// One scheduled event. The event types arrive with the policies capability (issue 3);
-// until then the timeline exists and any listed event is rejected by validation.
+// One scheduled event (MODEL.md, Events and policies). Which keys each type takes, which are
+// required, their ranges and defaults are in src/scenario/schema.hpp (kEventTypes) and
+// docs/scenarios.md ("events"); a key a type does not take is an error, so a set field here is
+// always one its type uses. In YAML `start` and `end` are months (`2025-07`) or month counts
+// from the scenario start.
 struct EventConfig {
-  std::string type;
-  int start_month = 0;  // months from the scenario start
-  std::optional<int> end_month;
+  EventType type = EventType::offensive;
+  std::string name;              // label in outputs; default "<type>-<position in the list>"
+  int start_month = 0;           // months from the scenario start (0 = the start month)
+  std::optional<int> end_month;  // inclusive; absent = until the end of the run
+
+  std::string org;                   // the acting organisation (a named one)
+  std::vector<std::string> targets;  // offensive: organisations or pools raided; alliance: partners
+  std::string region;                // the region of a regional policy (filter for funding_shock)
+  std::optional<OrgKind> kind;       // public_compute, funding_shock: which kind of organisation
+  std::optional<Role> role;          // offensive, retention_grant: only this role
+
+  // offensive
+  std::optional<double> top_k;         // how many talents are targeted (integer)
+  std::optional<double> max_offer;     // USD/yr; default: the organisation's max_offer
+  std::optional<double> budget;        // USD of package value the offensive may commit
+  std::optional<double> value_share;   // default: the organisation's value_share
+  std::optional<double> buyout_ratio;  // default: the organisation's buyout_ratio
+  std::optional<bool> immediate_vesting;
+  // retention_grant (top_k or top_share; amount or wage_multiple)
+  std::optional<double> top_share;
+  std::optional<double> amount;         // USD of unvested equity per grantee
+  std::optional<double> wage_multiple;  // grant = this x the grantee's wage
+  std::optional<double> vest_months;    // the grant vests over this many months (integer)
+  // mission_shift
+  std::optional<double> mission, openness;
+  // compute_change, alliance, public_compute, funding_shock
+  std::optional<double> factor;        // compute_change: compute x factor; funding_shock: budgets
+  std::optional<double> growth;        // compute_change: compute_growth while the event lasts
+  std::optional<double> share;         // alliance: share of each member's compute pooled
+  std::optional<double> gpus;          // public_compute: GPU-equivalents given
+  std::optional<double> cost_per_gpu;  // USD per GPU-equivalent per year
+  // training_program
+  std::optional<double> graduates_per_year, research_share, lag_months, cost_per_place;
+  // tax_regime
+  std::optional<double> tax_rate;  // the inbound rate
+  std::optional<double> years;     // how long each beneficiary keeps it
+  // visa_policy, non_compete
+  std::optional<double> visa_friction;
+  std::optional<double> months;  // non_compete: months an employee leaving must wait (integer)
   bool operator==(const EventConfig&) const = default;
 };
 
@@ -158,8 +197,8 @@ enum class MoveLog : std::uint8_t { none, elite, top, all };
 struct OutputsConfig {
   MoveLog moves = MoveLog::top;   // which moves go to moves.csv
   int origins_every_months = 12;  // origins.csv cadence (the last month is always written)
-  std::vector<std::string> tables = {"regions", "kinds",   "orgs",  "flows",
-                                     "moves",   "origins", "market"};
+  std::vector<std::string> tables = {"regions", "kinds",  "orgs",   "flows",
+                                     "moves",   "origins", "market", "events"};
   bool operator==(const OutputsConfig&) const = default;
 };
 
