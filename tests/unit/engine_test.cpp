@@ -85,9 +85,64 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   return c;
 }
 
+// One event of each kind that acts inside the month's phases, from month 2 on.
+Config with_timeline(Config c) {
+  auto event = [](EventType type, std::string name, int start) {
+    EventConfig e;
+    e.type = type;
+    e.name = std::move(name);
+    e.start_month = start;
+    return e;
+  };
+  EventConfig raid = event(EventType::offensive, "raid", 2);
+  raid.org = "Tech";
+  raid.targets = {"Lab", "startups"};
+  raid.top_k = 15;
+  raid.budget = 5e8;
+  raid.value_share = 1.0;
+  raid.immediate_vesting = true;
+  raid.end_month = 8;
+  EventConfig grant = event(EventType::retention_grant, "grant", 3);
+  grant.org = "Lab";
+  grant.top_share = 0.3;
+  grant.wage_multiple = 1.0;
+  EventConfig tax = event(EventType::tax_regime, "tax", 2);
+  tax.region = "S";
+  tax.tax_rate = 0.1;
+  tax.years = 1;
+  EventConfig wait = event(EventType::non_compete, "wait", 4);
+  wait.region = "N";
+  wait.months = 12;
+  EventConfig phd = event(EventType::training_program, "phd", 2);
+  phd.region = "S";
+  phd.graduates_per_year = 60;
+  phd.cost_per_place = 1e5;
+  phd.lag_months = 3;
+  EventConfig gpus = event(EventType::public_compute, "gpus", 2);
+  gpus.region = "S";
+  gpus.gpus = 500;
+  gpus.cost_per_gpu = 2e4;
+  EventConfig pool = event(EventType::alliance, "pool", 5);
+  pool.org = "Uni";
+  pool.targets = {"Lab"};
+  pool.share = 0.3;
+  EventConfig boom = event(EventType::funding_shock, "boom", 6);
+  boom.kind = OrgKind::startup;
+  boom.factor = 1.5;
+  boom.end_month = 12;
+  c.events = {raid, grant, tax, wait, phd, gpus, pool, boom};
+  return c;
+}
+
+Simulation simulation_of(const Config& c, int threads) {
+  World w = scenario::build_world(c);
+  std::vector<Event> events = scenario::build_events(c, w);
+  return Simulation(std::move(w), scenario::simulation_options(c, threads), std::move(events));
+}
+
 // Everything a run produced, as bytes: the final talent columns and every month's moves.
 std::string fingerprint(const Config& c, int threads) {
-  Simulation sim(scenario::build_world(c), scenario::simulation_options(c, threads));
+  Simulation sim = simulation_of(c, threads);
   std::string bytes;
   auto append = [&](const void* p, std::size_t n) { bytes.append(static_cast<const char*>(p), n); };
   while (!sim.done()) {
@@ -97,6 +152,12 @@ std::string fingerprint(const Config& c, int threads) {
       append(&mv.to, sizeof mv.to);
       append(&mv.wage, sizeof mv.wage);
       append(&mv.bonus, sizeof mv.bonus);
+    }
+    for (const auto& e : m.events) {
+      append(&e.cost, sizeof e.cost);
+      append(&e.accepted, sizeof e.accepted);
+      append(&e.departures_avoided, sizeof e.departures_avoided);
+      append(&e.retained, sizeof e.retained);
     }
     append(&m.market.output, sizeof m.market.output);
     append(&m.market.payroll, sizeof m.market.payroll);
@@ -118,6 +179,13 @@ TEST(Determinism, SameSeedGivesTheSameBytesForOneAndTwoThreads) {
   EXPECT_EQ(one, fingerprint(c, 2)) << "two threads differ from one";
 }
 
+TEST(Determinism, EventsGiveTheSameBytesForOneAndTwoThreads) {
+  const Config c = with_timeline(small_config(43, 6000));
+  const std::string one = fingerprint(c, 1);
+  EXPECT_EQ(one, fingerprint(c, 2)) << "two threads differ from one";
+  EXPECT_NE(one, fingerprint(small_config(43, 6000), 1)) << "the events changed nothing";
+}
+
 TEST(Determinism, ADifferentSeedGivesADifferentRun) {
   EXPECT_NE(fingerprint(small_config(1, 300), 1), fingerprint(small_config(2, 300), 1));
 }
@@ -126,13 +194,17 @@ TEST(Invariants, HoldEveryMonthOnManyRandomSmallWorlds) {
   // 40 random small worlds (seeds and parameters vary), 3 years each: every aggregate equals
   // what the arrays say, talents are conserved (initial + entries - exits = alive), wages
   // are positive and finite, and the payroll of the market equals the sum of wages.
+  // Every other world runs with a timeline of events.
   for (int variant = 0; variant < 40; ++variant) {
     Config c = small_config(1000 + variant, 50 + 10 * variant, variant);
     c.months = 36;
+    if (variant % 2 == 1) c = with_timeline(c);
     World w = scenario::build_world(c);
     const auto initial = static_cast<std::int64_t>(w.talents.size());
     ASSERT_NO_THROW(check_invariants(w)) << "variant " << variant << " at build";
-    Simulation sim(std::move(w), scenario::simulation_options(c, 1 + variant % 2));
+    std::vector<Event> events = scenario::build_events(c, w);
+    Simulation sim(std::move(w), scenario::simulation_options(c, 1 + variant % 2),
+                   std::move(events));
     sim.warm_up();
     const auto after_warmup = static_cast<std::int64_t>(sim.world().talents.size());
     EXPECT_GT(after_warmup, 0);
