@@ -162,8 +162,8 @@ std::string run_report(const World& world, const RunSummary& s, const ReportCont
         default:
           break;
       }
-      line(fmt::format("  {:<28} {:<16} {:>8}  {}", e.name, to_string(e.type),
-                       human_money(e.cost), did));
+      line(fmt::format("  {:<28} {:<16} {:>8}  {}", e.name, to_string(e.type), human_money(e.cost),
+                       did));
     }
   }
 

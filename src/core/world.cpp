@@ -21,13 +21,13 @@ void compact_column(Column& c, const std::vector<std::uint8_t>& keep) {
 
 void Talents::resize(std::size_t n) {
   resize_all(n, uid, ability, role, origin, region, employer, experience, tenure, wage, unvested,
-             vest_left, non_compete_until, persona, prefs);
+             vest_left, persona, prefs);
 }
 
 void Talents::reserve(std::size_t n) {
   uid.reserve(n), ability.reserve(n), role.reserve(n), origin.reserve(n), region.reserve(n);
   employer.reserve(n), experience.reserve(n), tenure.reserve(n), wage.reserve(n);
-  unvested.reserve(n), vest_left.reserve(n), non_compete_until.reserve(n), persona.reserve(n);
+  unvested.reserve(n), vest_left.reserve(n), persona.reserve(n);
   prefs.reserve(n);
 }
 
@@ -36,7 +36,7 @@ void Talents::compact(const std::vector<std::uint8_t>& keep) {
   compact_column(origin, keep), compact_column(region, keep), compact_column(employer, keep);
   compact_column(experience, keep), compact_column(tenure, keep), compact_column(wage, keep);
   compact_column(unvested, keep), compact_column(vest_left, keep);
-  compact_column(non_compete_until, keep), compact_column(persona, keep);
+  compact_column(persona, keep);
   compact_column(prefs, keep);
 }
 

@@ -26,10 +26,10 @@ class EventTimeline {
 
  private:
   struct Runtime {
-    double budget_left = 0;                    // offensive
-    double saved_a = 0, saved_b = 0;           // values to restore after `end`
+    double budget_left = 0;           // offensive
+    double saved_a = 0, saved_b = 0;  // values to restore after `end`
     double month_cost = 0, cost_total = 0;
-    std::vector<std::uint8_t> raided;          // offensive: per organisation
+    std::vector<std::uint8_t> raided;  // offensive: per organisation
   };
   void apply_changes(World& w, int month, std::size_t e);
   void apply_terms(World& w, MonthState& m, std::size_t e);

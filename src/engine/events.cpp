@@ -37,6 +37,13 @@ std::int64_t index_of(const Talents& t, std::uint32_t uid) {
 
 }  // namespace
 
+std::string payer_of(const Event& e, const World& w) {
+  if (e.org.valid()) return w.orgs.name[e.org.index()];
+  if (e.type == EventType::funding_shock) return "investors";
+  if (e.region.valid()) return w.regions[e.region.index()].name;
+  return {};
+}
+
 EventTimeline::EventTimeline(std::vector<Event> events, const World& w)
     : events_(std::move(events)), runtime_(events_.size()) {
   for (std::size_t e = 0; e < events_.size(); ++e) {
@@ -201,7 +208,8 @@ void EventTimeline::apply_terms(World& w, MonthState& m, std::size_t e) {
         if (org_matches(w, ev, o)) heads += orgs.total_headcount(o);
       if (heads > 0) {
         for (std::size_t o = 0; o < orgs.size(); ++o)
-          if (org_matches(w, ev, o)) orgs.compute_extra[o] += gpus * orgs.total_headcount(o) / heads;
+          if (org_matches(w, ev, o))
+            orgs.compute_extra[o] += gpus * orgs.total_headcount(o) / heads;
         run.month_cost += gpus * ev.cost_per_gpu / 12.0;
       }
       break;
@@ -283,6 +291,7 @@ std::vector<EventRow> EventTimeline::record(World& w, const MonthState& m, YearM
     row.event = static_cast<std::uint16_t>(e);
     row.name = ev.name;
     row.type = ev.type;
+    row.payer = payer_of(ev, w);
     row.offers = counts.offers;
     row.accepted = counts.accepted;
     row.declined = counts.offers - counts.accepted;

@@ -162,7 +162,8 @@ void SummaryAccumulator::add(const World& w, const MonthMetrics& metrics) {
     if (mv.event < 0) continue;
     auto& from = s.events[mv.event].accepted_from;
     const std::string name = mv.from.valid() ? w.orgs.name[mv.from.index()] : "(unemployed)";
-    auto it = std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == name; });
+    auto it =
+        std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == name; });
     if (it == from.end()) {
       from.push_back({name, 1});
     } else {
@@ -180,13 +181,7 @@ void SummaryAccumulator::set_events(const std::vector<Event>& events, const Worl
     EventSummary es;
     es.name = e.name;
     es.type = e.type;
-    if (e.org.valid()) {
-      es.payer = w.orgs.name[e.org.index()];
-    } else if (e.type == EventType::funding_shock) {
-      es.payer = "investors";
-    } else if (e.region.valid()) {
-      es.payer = w.regions[e.region.index()].name;
-    }
+    es.payer = payer_of(e, w);
     summary_.events.push_back(std::move(es));
   }
 }

@@ -85,7 +85,8 @@ std::string summary_json_text(const World& world, const RunSummary& s) {
   Json events = Json::array();
   for (const EventSummary& e : s.events) {
     Json from = Json::array();
-    for (const auto& [org, count] : e.accepted_from) from.push_back(Json{{"org", org}, {"count", count}});
+    for (const auto& [org, count] : e.accepted_from)
+      from.push_back(Json{{"org", org}, {"count", count}});
     events.push_back(Json{{"event", e.name},
                           {"type", to_string(e.type)},
                           {"payer", e.payer},

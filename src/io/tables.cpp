@@ -26,13 +26,25 @@ constexpr std::string_view kOrgColumns[] = {
 constexpr std::string_view kFlowColumns[] = {"month",     "date",    "from_region", "to_region",
                                              "from_kind", "to_kind", "tier",        "moves"};
 constexpr std::string_view kMoveColumns[] = {
-    "month",       "date",      "talent",      "tier",      "role",         "ability",
-    "from_org",    "from_kind", "from_region", "to_org",    "to_kind",      "to_region",
+    "month",       "date",      "talent",      "tier",      "role",          "ability",
+    "from_org",    "from_kind", "from_region", "to_org",    "to_kind",       "to_region",
     "wage_before", "wage",      "bonus",       "forfeited", "package_value", "event"};
-constexpr std::string_view kEventColumns[] = {
-    "month",   "date",     "event",    "type",          "cost",
-    "cost_total", "offers", "accepted", "declined",   "package_value",
-    "beneficiaries", "departures_avoided", "trained", "attracted", "retained"};
+constexpr std::string_view kEventColumns[] = {"month",
+                                              "date",
+                                              "event",
+                                              "type",
+                                              "payer",
+                                              "cost",
+                                              "cost_total",
+                                              "offers",
+                                              "accepted",
+                                              "declined",
+                                              "package_value",
+                                              "beneficiaries",
+                                              "departures_avoided",
+                                              "trained",
+                                              "attracted",
+                                              "retained"};
 constexpr std::string_view kOriginColumns[] = {"month",       "date", "origin",
                                                "work_region", "tier", "talents"};
 constexpr std::string_view kMarketColumns[] = {"month",
@@ -234,6 +246,7 @@ std::int64_t append_event_rows(Buffer& out, const MonthMetrics& metrics) {
     Row(out, metrics)
         .text(e.name)
         .text(to_string(e.type))
+        .text(e.payer)
         .money(e.cost)
         .money(e.cost_total)
         .integer(e.offers)

@@ -68,8 +68,8 @@ Restraints restraints_of(const World& w, const MonthState& m, std::uint32_t i) {
   const Region& region = w.regions[w.orgs.region[t.employer[i].index()].index()];
   if (region.non_compete_months > 0) {
     r.non_compete_event = region.non_compete_event;
-    r.wait_factor = std::max(
-        0.0, 1.0 - region.non_compete_months / (12.0 * w.params.vesting_years));
+    r.wait_factor =
+        std::max(0.0, 1.0 - region.non_compete_months / (12.0 * w.params.vesting_years));
   }
   if (!w.policy.grants.empty()) {
     const auto it = w.policy.grants.find(t.uid[i]);
@@ -88,7 +88,7 @@ void clear_auctions(World& w, MonthState& m) {
   const auto& orgs = w.orgs;
   const double horizon = w.params.vesting_years;
   std::vector<std::array<std::int32_t, kRoleCount>> hired(orgs.size(), {0, 0});
-  std::vector<double> committed(orgs.size(), 0.0);  // annual spend promised this month
+  std::vector<double> committed(orgs.size(), 0.0);               // annual spend promised this month
   std::vector<double> raid_committed(m.offensives.size(), 0.0);  // package value promised
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
@@ -154,11 +154,11 @@ void clear_auctions(World& w, MonthState& m) {
       const double non_money = non_money_utility(w, m, i, o);
       const double u = utility(w, i, o, max_money, non_money);  // -infinity if max_money <= 0
       if (held.any()) {
-        held.best_without_wait = std::max(held.best_without_wait, utility(w, i, o, money, non_money));
-        held.best_without_grant =
-            std::max(held.best_without_grant,
-                     utility(w, i, o, (money + held.grant_left / horizon) * held.wait_factor,
-                             non_money));
+        held.best_without_wait =
+            std::max(held.best_without_wait, utility(w, i, o, money, non_money));
+        held.best_without_grant = std::max(
+            held.best_without_grant,
+            utility(w, i, o, (money + held.grant_left / horizon) * held.wait_factor, non_money));
       }
       if (u > best_u) {
         second_u = best_u;

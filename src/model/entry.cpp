@@ -28,7 +28,6 @@ std::size_t add_graduate(World& w, MonthState& m, std::size_t r, int k) {
   t.wage[i] = 0;
   t.unvested[i] = 0;
   t.vest_left[i] = 0;
-  t.non_compete_until[i] = std::numeric_limits<std::int16_t>::min();
   draw_preferences(w, m.rng, Stream::entry, m.month, i);
   ++m.entries;
   return i;

@@ -32,9 +32,9 @@ struct Decision {
   enum class Kind : std::uint8_t { move, counter };
   Kind kind = Kind::move;
   std::uint32_t talent = 0;
-  OrgId to;          // the winner (for a counter: the incumbent)
-  double wage = 0;   // new annual wage
-  double bonus = 0;  // signing bonus
+  OrgId to;                     // the winner (for a counter: the incumbent)
+  double wage = 0;              // new annual wage
+  double bonus = 0;             // signing bonus
   std::int32_t offensive = -1;  // the offensive whose offer won (MonthState::offensives index)
 };
 
@@ -73,13 +73,13 @@ struct MonthState {
   int threads = 1;
   Rng rng{1, 0};
 
-  std::vector<std::uint32_t> seekers;  // talent indices actively searching
-  std::vector<Candidate> candidates;   // sorted, unique
-  std::vector<Candidate> targeted;     // offensives' targets, sorted; see targeted_by
+  std::vector<std::uint32_t> seekers;     // talent indices actively searching
+  std::vector<Candidate> candidates;      // sorted, unique
+  std::vector<Candidate> targeted;        // offensives' targets, sorted; see targeted_by
   std::vector<std::int32_t> targeted_by;  // the offensive of each `targeted` pair
-  std::vector<Offer> offers;           // sorted by (talent, org)
-  std::vector<Decision> decisions;     // in clearing order
-  std::vector<MoveRecord> moves;       // filled by apply_moves
+  std::vector<Offer> offers;              // sorted by (talent, org)
+  std::vector<Decision> decisions;        // in clearing order
+  std::vector<MoveRecord> moves;          // filled by apply_moves
 
   // Month counters (metrics).
   std::int64_t entries = 0, exits = 0, counters_won = 0, offers_to_employed = 0;

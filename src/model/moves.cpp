@@ -23,8 +23,9 @@ void enter_policies(World& w, MonthState& m, std::uint32_t i, const MoveRecord& 
   }
   const Region& region = w.regions[move.to_region.index()];
   if (move.from_region != move.to_region && !std::isnan(region.inbound_tax_rate)) {
-    policy.tax_benefits[uid] = {region.tax_event, move.to_region, region.inbound_tax_rate,
-                                m.month + static_cast<int>(std::lround(region.inbound_tax_years * 12))};
+    policy.tax_benefits[uid] = {
+        region.tax_event, move.to_region, region.inbound_tax_rate,
+        m.month + static_cast<int>(std::lround(region.inbound_tax_years * 12))};
     ++m.event_counts[region.tax_event].attracted;
   }
 }

@@ -17,7 +17,6 @@ void add_offensive_offers(const World& w, MonthState& m) {
   std::vector<Offer> raids;
   for (std::size_t j = 0; j < m.targeted.size(); ++j) {
     const auto [i, o] = m.targeted[j];
-    if (t.non_compete_until[i] > m.month) continue;
     const OffensiveTerms& terms = m.offensives[m.targeted_by[j]];
     const double wtp = offensive_willingness_to_pay(w, terms, t.role[i], t.ability[i],
                                                     terms.budget_left / 4.0, m.output[o]);
@@ -58,7 +57,6 @@ void make_offers(World& w, MonthState& m) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
     for (std::size_t j = c * kChunk; j < end; ++j) {
       const auto [i, o] = m.candidates[j];
-      if (t.non_compete_until[i] > m.month) continue;
       if (orgs.vacancies(o, t.role[i]) == 0) continue;
       const double cash = orgs.cash_left(o);
       if (cash <= 0) continue;

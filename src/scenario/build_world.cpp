@@ -180,7 +180,6 @@ std::vector<std::uint8_t> build_talents(const Config& c,
       t.wage[i] = 0;
       t.unvested[i] = 0;
       t.vest_left[i] = 0;
-      t.non_compete_until[i] = std::numeric_limits<std::int16_t>::min();
       draw_preferences(w, rng, Stream::build_talents, kBuildMonth, i);
     }
   }

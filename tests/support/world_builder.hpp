@@ -93,7 +93,6 @@ class WorldBuilder {
     t.tenure[i] = static_cast<std::uint16_t>(s.tenure);
     t.wage[i] = s.employer.valid() ? s.wage : 0;
     t.unvested[i] = s.unvested, t.vest_left[i] = static_cast<std::uint8_t>(s.vest_left);
-    t.non_compete_until[i] = -32768;
     t.persona[i] = 0, t.prefs[i] = s.prefs;
     return i;
   }

@@ -52,8 +52,7 @@ struct RaidWorld {
     OrgSpec lab_spec;
     lab_spec.target_research = 3, lab_spec.target_engineering = 0;
     lab = b.org("Lab", us, lab_spec);
-    for (float a : {3.0f, 2.0f, 1.0f})
-      b.talent({.ability = a, .employer = lab, .wage = 1e5f});
+    for (float a : {3.0f, 2.0f, 1.0f}) b.talent({.ability = a, .employer = lab, .wage = 1e5f});
     world = b.build();
   }
   Event offensive(int top_k, double budget) const {
@@ -167,9 +166,9 @@ TEST(NonCompete, AWaitKeepsATalentWhoWouldHaveLeft) {
   EXPECT_EQ(row_of(months[0], 0).departures_avoided, 1);
 }
 
-// Two regions with 50% tax; a talent in A, a raider in B paying at most 1.08x its wage. With kappa 0.5
-// on both sides and the move cost, it stays; a tax regime of 0% for inbound talent in B
-// doubles the raider's net pay, and it moves.
+// Two regions with 50% tax; a talent in A, a raider in B paying at most 1.08x its wage. With kappa
+// 0.5 on both sides and the move cost, it stays; a tax regime of 0% for inbound talent in B doubles
+// the raider's net pay, and it moves.
 struct TaxWorld {
   World world;
   OrgId home, raider;
@@ -302,7 +301,7 @@ TEST(ComputeAndFunding, JumpsAndRevertsAndCostsPerGpuYear) {
   const MonthMetrics m0 = sim.step();
   EXPECT_DOUBLE_EQ(sim.world().orgs.compute[0], 3000);
   EXPECT_DOUBLE_EQ(sim.world().orgs.payroll_budget[0], 2e6);
-  EXPECT_NEAR(row_of(m0, 0).cost, 2000, 1e-9);        // 2000 extra GPUs at $12 a year
+  EXPECT_NEAR(row_of(m0, 0).cost, 2000, 1e-9);      // 2000 extra GPUs at $12 a year
   EXPECT_NEAR(row_of(m0, 1).cost, 1e6 / 12, 1e-6);  // $1M a year more budget
   sim.step();
   EXPECT_DOUBLE_EQ(sim.world().orgs.compute[0], 1000);

@@ -216,9 +216,8 @@ TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   for (const auto& cand : m.candidates) EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
 }
 
-TEST(Offers, NoOfferWithoutAVacancyOrCashOrUnderANonCompete) {
-  // Three candidates: one for a full organisation, one for a broke one, one under a
-  // non-compete until month 5; only a fourth, ordinary pair gets an offer.
+TEST(Offers, NoOfferWithoutAVacancyOrCash) {
+  // Candidates for a full organisation and a broke one get no offer; the ordinary pairs do.
   WorldBuilder b;
   const RegionId r = b.region("X");
   OrgSpec full;
@@ -232,15 +231,15 @@ TEST(Offers, NoOfferWithoutAVacancyOrCashOrUnderANonCompete) {
   const auto i = static_cast<std::uint32_t>(b.talent(TalentSpec{}));
   const auto j = static_cast<std::uint32_t>(b.talent(TalentSpec{}));
   World w = b.build();
-  w.talents.non_compete_until[j] = 5;
   MonthState m;
   m.month = 2;
   m.reset(w.orgs.size());
   m.candidates = {{i, f.value}, {i, k.value}, {i, ok.value}, {j, ok.value}};
   make_offers(w, m);
-  ASSERT_EQ(m.offers.size(), 1u);
+  ASSERT_EQ(m.offers.size(), 2u);
   EXPECT_EQ(m.offers[0].talent, i);
   EXPECT_EQ(m.offers[0].org, ok.value);
+  EXPECT_EQ(m.offers[1].talent, j);
 }
 
 TEST(Moves, AMoveConservesMoneyAndUpdatesBothEmployers) {

@@ -73,9 +73,9 @@ enum class EventType : std::uint8_t {
 };
 inline constexpr int kEventTypeCount = 11;
 inline constexpr std::array<std::string_view, kEventTypeCount> kEventTypeNames = {
-    "offensive",  "retention_grant", "mission_shift",  "compute_change",
-    "alliance",   "training_program", "tax_regime",    "public_compute",
-    "visa_policy", "non_compete",     "funding_shock"};
+    "offensive",   "retention_grant",  "mission_shift", "compute_change",
+    "alliance",    "training_program", "tax_regime",    "public_compute",
+    "visa_policy", "non_compete",      "funding_shock"};
 constexpr std::string_view to_string(EventType t) {
   return kEventTypeNames[static_cast<int>(t)];
 }

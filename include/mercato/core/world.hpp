@@ -20,20 +20,19 @@ struct Preferences {
   float w_money, w_mission, w_open, w_compute, home_bias;
 };
 
-// One column per talent field. About 56 bytes per talent.
+// One column per talent field. About 54 bytes per talent.
 struct Talents {
   std::vector<std::uint32_t> uid;  // persistent id (outputs, RNG keys); index may change
   std::vector<float> ability;      // a > 0
   std::vector<Role> role;
-  std::vector<RegionId> origin;                 // where trained
-  std::vector<RegionId> region;                 // where working (or last worked)
-  std::vector<OrgId> employer;                  // kNoEmployer when unemployed
-  std::vector<std::uint16_t> experience;        // months
-  std::vector<std::uint16_t> tenure;            // months with the current employer, or months idle
-  std::vector<float> wage;                      // USD/yr (0 when unemployed)
-  std::vector<float> unvested;                  // USD not yet vested
-  std::vector<std::uint8_t> vest_left;          // months until the grant is fully vested
-  std::vector<std::int16_t> non_compete_until;  // no offer before this month index (events set it)
+  std::vector<RegionId> origin;           // where trained
+  std::vector<RegionId> region;           // where working (or last worked)
+  std::vector<OrgId> employer;            // kNoEmployer when unemployed
+  std::vector<std::uint16_t> experience;  // months
+  std::vector<std::uint16_t> tenure;      // months with the current employer, or months idle
+  std::vector<float> wage;                // USD/yr (0 when unemployed)
+  std::vector<float> unvested;            // USD not yet vested
+  std::vector<std::uint8_t> vest_left;    // months until the grant is fully vested
   std::vector<std::uint8_t> persona;
   std::vector<Preferences> prefs;
 
@@ -58,7 +57,7 @@ struct Orgs {
   // Compute received (or, for a large alliance member, lent: < 0) through events this month
   // (alliance, public_compute); production and the compute term of utility use compute + this.
   std::vector<double> compute_extra;
-  std::vector<double> tfp, price;               // A, P
+  std::vector<double> tfp, price;  // A, P
   std::vector<float> mission, openness;
   std::vector<double> payroll_budget, budget_growth;
   std::vector<std::array<double, kRoleCount>> target;  // target headcount per role

@@ -22,11 +22,11 @@ struct Event {
   int start = 0;  // month index from the scenario start
   int end = -1;   // inclusive; -1 = until the end of the run
 
-  OrgId org;                    // the acting organisation
-  std::vector<OrgId> targets;   // offensive: organisations raided; alliance: partners
-  RegionId region;              // invalid = every region (funding_shock)
-  int kind = -1;                // OrgKind, or -1 = any (public_compute: university + public_lab)
-  int role = -1;                // Role, or -1 = both
+  OrgId org;                   // the acting organisation
+  std::vector<OrgId> targets;  // offensive: organisations raided; alliance: partners
+  RegionId region;             // invalid = every region (funding_shock)
+  int kind = -1;               // OrgKind, or -1 = any (public_compute: university + public_lab)
+  int role = -1;               // Role, or -1 = both
 
   // offensive
   int top_k = 0;
@@ -61,16 +61,21 @@ struct EventRow {
   std::uint16_t event = 0;  // index into the timeline
   std::string name;         // the event's name
   EventType type = EventType::offensive;
-  double cost = 0;          // this month
-  double cost_total = 0;    // since the start
+  std::string payer;      // who pays: the organisation, the region, or "investors"
+  double cost = 0;        // this month
+  double cost_total = 0;  // since the start
   std::int64_t offers = 0, accepted = 0, declined = 0;  // offensive offers at clearing
-  double package_value = 0;               // offensive: package value accepted this month
-  std::int64_t beneficiaries = 0;         // grantees, tax beneficiaries (current)
-  std::int64_t departures_avoided = 0;    // stayed, but would have left without the event
-  std::int64_t trained = 0;               // training_program graduates this month
-  std::int64_t attracted = 0;             // moves into the region or organisation due to it
-  std::int64_t retained = 0;              // its graduates or beneficiaries working in the region
+  double package_value = 0;             // offensive: package value accepted this month
+  std::int64_t beneficiaries = 0;       // grantees, tax beneficiaries (current)
+  std::int64_t departures_avoided = 0;  // stayed, but would have left without the event
+  std::int64_t trained = 0;             // training_program graduates this month
+  std::int64_t attracted = 0;           // moves into the region or organisation due to it
+  std::int64_t retained = 0;            // its graduates or beneficiaries working in the region
 };
+
+struct World;
+// Who pays for an event: its organisation, its region's name, or "investors" (funding shock).
+std::string payer_of(const Event& event, const World& world);
 
 // An event over the whole run (summary.json, `mercato compare`).
 struct EventSummary {

@@ -32,11 +32,11 @@ struct MoveRecord {
   OrgId from;  // kNoEmployer when hired from unemployment
   OrgId to;
   RegionId from_region, to_region;
-  double wage_before = 0;                                      // USD/yr
-  double wage = 0;                                             // USD/yr
-  double bonus = 0;                                            // signing bonus, USD
-  double forfeited = 0;                                        // unvested equity left behind, USD
-  int event = -1;  // the offensive whose offer this was (timeline index), or -1
+  double wage_before = 0;  // USD/yr
+  double wage = 0;         // USD/yr
+  double bonus = 0;        // signing bonus, USD
+  double forfeited = 0;    // unvested equity left behind, USD
+  int event = -1;          // the offensive whose offer this was (timeline index), or -1
   double package_value() const { return 4.0 * wage + bonus; }  // MODEL.md, Time and units
 };
 

@@ -197,7 +197,7 @@ enum class MoveLog : std::uint8_t { none, elite, top, all };
 struct OutputsConfig {
   MoveLog moves = MoveLog::top;   // which moves go to moves.csv
   int origins_every_months = 12;  // origins.csv cadence (the last month is always written)
-  std::vector<std::string> tables = {"regions", "kinds",  "orgs",   "flows",
+  std::vector<std::string> tables = {"regions", "kinds",   "orgs",   "flows",
                                      "moves",   "origins", "market", "events"};
   bool operator==(const OutputsConfig&) const = default;
 };
