@@ -17,7 +17,6 @@ class EventTimeline {
   EventTimeline(std::vector<Event> events, const World& w);
 
   const std::vector<Event>& events() const { return events_; }
-  bool empty() const { return events_.empty(); }
   // Step 1 of the month: the changes that start or end now, and the month's terms the phases
   // read (offensives, training intakes, regional tax and non-compete rules, shared compute).
   void apply(World& w, MonthState& m);

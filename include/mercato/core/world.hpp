@@ -147,7 +147,6 @@ struct PolicyState {
   std::map<std::uint32_t, RetentionGrant> grants;
   std::map<std::uint32_t, int> program_graduates;  // uid -> training_program event
   std::vector<double> program_carry;               // per event x role: fractional graduates
-  bool empty() const { return tax_benefits.empty() && grants.empty() && program_graduates.empty(); }
 };
 
 struct World {
