@@ -6,6 +6,7 @@ packages=(
   build-essential cmake
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev sqlite3 libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -56,6 +56,10 @@ bool interrupt_was_requested() {
   return interrupt_requested.load();
 }
 
+const std::atomic<bool>& interrupt_flag() {
+  return interrupt_requested;
+}
+
 // --seed and --months are overrides like any --set, applied last so the explicit flags win;
 // going through the loader means they are validated and appear in the resolved scenario.
 std::vector<scenario::Override> overrides_of(const std::vector<std::string>& sets,

@@ -2,6 +2,7 @@
 // no model logic lives here (ARCHITECTURE.md, Layers).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,12 +40,20 @@ int validate_command(const ValidateArgs& args);
 class Interrupted : public Error {
  public:
   Interrupted() : Error("interrupted; no output was written") {}
+  explicit Interrupted(const std::string& message) : Error(message) {}
+};
+
+// Ends the command with `code` and no message (an MPI rank whose error another rank reports).
+struct ExitQuietly {
+  int code = 1;
 };
 
 // The first SIGINT/SIGTERM asks the run to stop cleanly; a second one ends the process at once.
 void install_interrupt_handlers();
 // Whether the first SIGINT/SIGTERM has come (safe to call from any thread).
 bool interrupt_was_requested();
+// The flag behind it, for library calls that poll a stop flag.
+const std::atomic<bool>& interrupt_flag();
 
 // Shared by the commands that load scenarios (run, validate, compare).
 // The --set overrides, then --seed and --months as overrides (applied last, so they win).

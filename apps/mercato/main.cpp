@@ -12,12 +12,15 @@
 
 #include "commands.hpp"
 #include "compare_command.hpp"
+#include "experiment_commands.hpp"
 #include "mercato/core/error.hpp"
+#include "mercato/experiment/sweep.hpp"
 #include "mercato/io/outputs.hpp"
 
 namespace {
 
 using mercato::cli::Interrupted;
+using mercato::experiment::Distributed;
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
@@ -35,6 +38,9 @@ constexpr const char* kMainExamples =
     "  mercato validate scenarios/world-2025.yaml\n"
     "  mercato compare scenarios/tiny.yaml scenarios/tiny.yaml \\\n"
     "      --set-policy regions.North.tax_rate=0.25 --replicates 20 --threads 2\n"
+    "  mercato ensemble scenarios/tiny.yaml --replicates 20 -o runs/tiny.db\n"
+    "  mercato sweep experiments/tiny-tax.yaml --threads 2\n"
+    "  mpirun -np 4 mercato sweep experiments/tiny-tax.yaml\n"
     "  mercato help run\n"
     "\n"
     "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
@@ -79,7 +85,55 @@ constexpr const char* kCompareExamples =
 
 void print_error(const std::string& message) {
   std::fflush(stdout);
-  fmt::print(stderr, "mercato: error: {}\n", message);
+  if (Distributed::rank() != 0) {
+    fmt::print(stderr, "mercato (rank {}): error: {}\n", Distributed::rank(), message);
+  } else {
+    fmt::print(stderr, "mercato: error: {}\n", message);
+  }
+}
+
+constexpr const char* kEnsembleExamples =
+    "Examples:\n"
+    "  mercato ensemble scenarios/tiny.yaml --replicates 20        # writes runs/tiny-ensemble.db\n"
+    "  mercato ensemble scenarios/world-2025.yaml --replicates 100 --set scale=0.1 \\\n"
+    "      --keep regions,market -o runs/world.db\n"
+    "  mpirun -np 4 mercato ensemble scenarios/world-2025.yaml --replicates 100\n"
+    "\n"
+    "Replicate r runs on its own random streams (the same r of the same seed always gives the\n"
+    "same rows, whichever thread or rank ran it). The database gets a run table, the kept tables\n"
+    "(default regions, market, events) keyed by run, and every run's headline figures; a CSV of\n"
+    "their means, standard deviations and 95% intervals is written beside it\n"
+    "(<database>.aggregates.csv). Started again with the same command after an interruption, it\n"
+    "goes on where it stopped; --force starts over. docs/experiments.md has example queries.\n";
+
+constexpr const char* kSweepExamples =
+    "Examples:\n"
+    "  mercato sweep experiments/tiny-tax.yaml                # writes runs/<experiment name>.db\n"
+    "  mercato sweep my-sweep.yaml --threads 2 --on-error continue -o runs/sweep.db\n"
+    "  mpirun -np 8 mercato sweep my-sweep.yaml --json > progress.jsonl\n"
+    "\n"
+    "The experiment file names a base scenario, the parameters to vary (key paths as in --set)\n"
+    "as lists, grids or a Latin hypercube, and the replicates per point (docs/experiments.md).\n"
+    "Started again with the same command after an interruption (Ctrl-C, a kill, a lost node), it\n"
+    "keeps the finished runs and runs the rest; a database made by another experiment is\n"
+    "refused (--force replaces it). Under mpirun, rank 0 hands out runs and writes the database;\n"
+    "the rows are the same as in one process.\n";
+
+void add_experiment_options(CLI::App* command, mercato::cli::ExperimentArgs& args) {
+  command
+      ->add_option("--threads", args.threads,
+                   "Runs at once in this process (default: every core; 1 per rank under mpirun)")
+      ->check(CLI::Range(1, 4096));
+  command->add_option("-o,--output", args.output,
+                      "The SQLite database (default: runs/<name>.db); resumed when it exists");
+  command
+      ->add_option("--on-error", args.on_error,
+                   "When a run fails: stop (default; runs in progress finish) or continue")
+      ->check(CLI::IsMember({"stop", "continue"}));
+  command->add_flag("-f,--force", args.force,
+                    "Replace an existing database instead of resuming it");
+  command->add_flag("--json", args.json, "Progress and the result as JSON lines on stdout");
+  command->add_flag("-q,--quiet", args.quiet, "No progress and no summary");
 }
 
 int report_usage_error(const std::string& message, const std::string& help_topic) {
@@ -163,9 +217,36 @@ int run_cli(int argc, char** argv) {
   compare->add_flag("-q,--quiet", compare_args.quiet, "No progress bar and no table");
   compare->footer(std::string(kCompareExamples) + "\n" + kExitCodes);
 
+  mercato::cli::ExperimentArgs ensemble_args;
+  CLI::App* ensemble =
+      app.add_subcommand("ensemble", "Run replicates of a scenario into one SQLite database");
+  ensemble->add_option("SCENARIO", ensemble_args.file, "Scenario file (YAML)")->required();
+  ensemble->add_option("--replicates", ensemble_args.replicates, "Replicates (default 10)")
+      ->check(CLI::Range(1, 10000000));
+  ensemble->add_option("--seed", ensemble_args.seed, "Random seed (overrides the scenario's)");
+  ensemble->add_option("--months", ensemble_args.months, "Months to simulate")
+      ->check(CLI::Range(1, 100000));
+  ensemble->add_option("--set", ensemble_args.sets, "Override a scenario value (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("K=V");
+  ensemble
+      ->add_option(
+          "--keep", ensemble_args.keep,
+          "Tables stored per run, e.g. --keep regions,orgs (default regions,market,events)")
+      ->delimiter(',');
+  add_experiment_options(ensemble, ensemble_args);
+  ensemble->footer(std::string(kEnsembleExamples) + "\n" + kExitCodes);
+
+  mercato::cli::ExperimentArgs sweep_args;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Run an experiment file (parameter points x replicates) into one SQLite database");
+  sweep->add_option("EXPERIMENT", sweep_args.file, "Experiment file (YAML)")->required();
+  add_experiment_options(sweep, sweep_args);
+  sweep->footer(std::string(kSweepExamples) + "\n" + kExitCodes);
+
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
-  help->add_option("COMMAND", help_topic, "A command (run, validate, compare)");
+  help->add_option("COMMAND", help_topic, "A command (run, validate, compare, ensemble, sweep)");
 
   try {
     app.parse(argc, argv);
@@ -180,12 +261,16 @@ int run_cli(int argc, char** argv) {
     if (run->parsed()) topic = "run";
     if (validate->parsed()) topic = "validate";
     if (compare->parsed()) topic = "compare";
+    if (ensemble->parsed()) topic = "ensemble";
+    if (sweep->parsed()) topic = "sweep";
     return report_usage_error(e.what(), topic);
   }
 
   if (*run) return mercato::cli::run_command(run_args);
   if (*validate) return mercato::cli::validate_command(validate_args);
   if (*compare) return mercato::cli::compare_command(compare_args);
+  if (*ensemble) return mercato::cli::ensemble_command(ensemble_args);
+  if (*sweep) return mercato::cli::sweep_command(sweep_args);
   if (*help) {
     if (help_topic.empty()) {
       // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
@@ -197,14 +282,14 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     CLI::App* command = nullptr;
-    for (CLI::App* candidate : {run, validate, compare}) {
+    for (CLI::App* candidate : {run, validate, compare, ensemble, sweep}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
-      return report_usage_error(
-          fmt::format("no command named '{}'; the commands are run, validate, compare, help",
-                      help_topic),
-          "");
+      return report_usage_error(fmt::format("no command named '{}'; the commands are run, "
+                                            "validate, compare, ensemble, sweep, help",
+                                            help_topic),
+                                "");
     }
     fmt::print("{}", command->help("mercato"));
     return 0;
@@ -217,6 +302,8 @@ int run_cli(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI only when started by mpirun (ensembles and sweeps over ranks); finalised on return.
+  Distributed distributed(argc, argv);
   // A file size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
   // instead of killing the process with SIGXFSZ and leaving no message.
   std::signal(SIGXFSZ, SIG_IGN);
@@ -231,6 +318,12 @@ int main(int argc, char** argv) {
   } catch (const mercato::UsageError& e) {
     print_error(e.what());
     return kExitUsage;
+  } catch (const mercato::cli::ExitQuietly& e) {
+    return e.code;
+  } catch (const mercato::experiment::DistributedFailure& e) {
+    // The other ranks wait for runs that will not come: end them all.
+    print_error(e.what());
+    Distributed::abort(kExitError);
   } catch (const Interrupted& e) {
     print_error(e.what());
     return kExitInterrupted;

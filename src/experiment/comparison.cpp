@@ -17,33 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Keeps the top-tier headcount by region and group of the latest month; after the run, that of
-// the last month.
-class TopHeadcountRecorder final : public Observer {
- public:
-  explicit TopHeadcountRecorder(EndHeadcounts& out) : out_(out) {}
-
-  void on_month(const World& world, const MonthMetrics& metrics) override {
-    out_.top_by_region.assign(world.regions.size(), 0);
-    for (const RegionRow& row : metrics.regions) {
-      if (row.tier != ReportTier::top || !row.region.valid() ||
-          row.region.index() >= out_.top_by_region.size()) {
-        continue;
-      }
-      out_.top_by_region[row.region.index()] = row.employed;
-    }
-    out_.top_by_group.assign(world.groups.size(), 0);
-    for (std::size_t g = 0; g < world.groups.size(); ++g) {
-      for (const RegionId r : world.groups[g].regions) {
-        out_.top_by_group[g] += out_.top_by_region[r.index()];
-      }
-    }
-  }
-
- private:
-  EndHeadcounts& out_;
-};
-
 std::string scenario_name(const Config& config, std::string_view fallback) {
   return config.name.empty() ? std::string(fallback) : config.name;
 }
@@ -54,71 +27,33 @@ std::string regions_text(const Config& config) {
   return fmt::format("[{}]", fmt::join(ids, ", "));
 }
 
-// The sums over a run's events of the figures compare reports.
-struct EventTotals {
-  double cost = 0, accepted = 0, departures_avoided = 0, trained = 0, attracted = 0,
-         retained_end = 0;
-};
-
-EventTotals event_totals(const RunSummary& s) {
-  EventTotals t;
-  for (const EventSummary& e : s.events) {
-    t.cost += e.cost;
-    t.accepted += static_cast<double>(e.accepted);
-    t.departures_avoided += static_cast<double>(e.departures_avoided);
-    t.trained += static_cast<double>(e.trained);
-    t.attracted += static_cast<double>(e.attracted);
-    t.retained_end += static_cast<double>(e.retained_end);
-  }
-  return t;
+bool has_events(const ScenarioReplicates& s) {
+  return std::any_of(s.summaries.begin(), s.summaries.end(),
+                     [](const RunSummary& summary) { return !summary.events.empty(); });
 }
 
-class RowBuilder {
- public:
-  RowBuilder(const ScenarioReplicates& base, const ScenarioReplicates& policy)
-      : base_(base), policy_(policy), n_(base.summaries.size()) {}
-
-  // A figure of both sides: `value(side, r)` is its value in replicate r of that side.
-  template <typename Value>
-  void add(std::string_view section, std::string metric, std::string label, std::string unit,
-           const Value& value) {
-    std::vector<double> b(n_), p(n_), d(n_);
-    for (std::size_t r = 0; r < n_; ++r) {
-      b[r] = value(base_, r);
-      p[r] = value(policy_, r);
-      d[r] = p[r] - b[r];
-    }
-    const MeanEstimate diff = estimate_mean(d);
-    rows_.push_back({std::string(section), std::move(metric), std::move(label), std::move(unit),
-                     mean_of(b), mean_of(p), diff.mean, diff.low, diff.high});
+// The figures of every replicate of one side.
+std::vector<std::vector<Figure>> figures_of(const ScenarioReplicates& s, bool with_events) {
+  std::vector<std::vector<Figure>> out;
+  for (std::size_t r = 0; r < s.summaries.size(); ++r) {
+    out.push_back(
+        run_figures(s.summaries[r], s.headcounts[r], s.region_ids, s.group_ids, with_events));
   }
+  return out;
+}
 
-  // A figure that exists only as a difference, without an interval.
-  void add_difference(std::string_view section, std::string metric, std::string label,
-                      std::string unit, double difference) {
-    rows_.push_back({std::string(section), std::move(metric), std::move(label), std::move(unit),
-                     kNaN, kNaN, difference, kNaN, kNaN});
+// The value of `metric` in each replicate; empty when a side does not have it (a group only
+// the other scenario defines).
+std::vector<double> values_of(const std::vector<std::vector<Figure>>& figures,
+                              const std::string& metric) {
+  std::vector<double> out;
+  for (const std::vector<Figure>& run : figures) {
+    const auto it = std::find_if(run.begin(), run.end(),
+                                 [&metric](const Figure& f) { return f.metric == metric; });
+    if (it == run.end()) return {};
+    out.push_back(it->value);
   }
-
-  // Mean over replicates of policy - base of `value`.
-  template <typename Value>
-  double mean_difference(const Value& value) const {
-    std::vector<double> d(n_);
-    for (std::size_t r = 0; r < n_; ++r) d[r] = value(policy_, r) - value(base_, r);
-    return mean_of(d);
-  }
-
-  std::vector<ComparisonRow> rows() && { return std::move(rows_); }
-
- private:
-  const ScenarioReplicates& base_;
-  const ScenarioReplicates& policy_;
-  std::size_t n_;
-  std::vector<ComparisonRow> rows_;
-};
-
-std::size_t index_of(const std::vector<std::string>& ids, const std::string& id) {
-  return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+  return out;
 }
 
 }  // namespace
@@ -134,8 +69,7 @@ ScenarioReplicates run_scenario_replicates(const Config& config, int replicates,
   with_headcounts.observers = [&out, &options](int r) {
     std::vector<std::unique_ptr<Observer>> observers;
     if (options.observers) observers = options.observers(r);
-    observers.push_back(
-        std::make_unique<TopHeadcountRecorder>(out.headcounts[static_cast<std::size_t>(r)]));
+    observers.push_back(record_end_headcounts(out.headcounts[static_cast<std::size_t>(r)]));
     return observers;
   };
   out.summaries = run_replicates(config, replicates, with_headcounts);
@@ -155,136 +89,47 @@ std::vector<ComparisonRow> comparison_rows(const ScenarioReplicates& base,
     throw Error(
         fmt::format("cannot compare {} with {}: their regions differ", base.name, policy.name));
   }
-  RowBuilder rows(base, policy);
-  const std::vector<std::string>& regions = base.region_ids;
-  std::vector<std::string> groups;  // those both define
-  for (const std::string& g : base.group_ids) {
-    if (index_of(policy.group_ids, g) < policy.group_ids.size()) groups.push_back(g);
-  }
-  auto region_share = [](std::size_t i, double RunSummary::RegionShare::*field) {
-    return [i, field](const ScenarioReplicates& s, std::size_t r) {
-      return s.summaries[r].regions.at(i).*field;
-    };
+  const bool with_events = has_events(base) || has_events(policy);
+  const std::vector<std::vector<Figure>> b = figures_of(base, with_events);
+  const std::vector<std::vector<Figure>> p = figures_of(policy, with_events);
+  std::vector<ComparisonRow> rows;
+  // Mean over replicates of policy - base; NaN when a side lacks the figure.
+  auto mean_difference = [&b, &p](const std::string& metric) {
+    const std::vector<double> bv = values_of(b, metric), pv = values_of(p, metric);
+    if (bv.size() != pv.size() || bv.empty()) return kNaN;
+    std::vector<double> d(bv.size());
+    for (std::size_t r = 0; r < d.size(); ++r) d[r] = pv[r] - bv[r];
+    return mean_of(d);
   };
-  auto group_share = [](const std::string& id, double RunSummary::GroupShare::*field) {
-    return [id, field](const ScenarioReplicates& s, std::size_t r) {
-      return s.summaries[r].groups.at(index_of(s.group_ids, id)).*field;
-    };
-  };
-  auto region_top = [](std::size_t i) {
-    return [i](const ScenarioReplicates& s, std::size_t r) {
-      return static_cast<double>(s.headcounts[r].top_by_region.at(i));
-    };
-  };
-  auto group_top = [](const std::string& id) {
-    return [id](const ScenarioReplicates& s, std::size_t r) {
-      return static_cast<double>(s.headcounts[r].top_by_group.at(index_of(s.group_ids, id)));
-    };
-  };
-
-  constexpr std::string_view kWorkShare = "share of top-tier talent working here";
-  for (std::size_t i = 0; i < regions.size(); ++i) {
-    rows.add(kWorkShare, fmt::format("regions.{}.top_work_share", regions[i]), regions[i], "share",
-             region_share(i, &RunSummary::RegionShare::top_work_share));
-  }
-  for (const std::string& g : groups) {
-    rows.add(kWorkShare, fmt::format("groups.{}.top_work_share", g), "group " + g, "share",
-             group_share(g, &RunSummary::GroupShare::top_work_share));
-  }
-
-  constexpr std::string_view kHeadcount = "top-tier talents working here";
-  for (std::size_t i = 0; i < regions.size(); ++i) {
-    rows.add(kHeadcount, fmt::format("regions.{}.top_employed", regions[i]), regions[i], "talents",
-             region_top(i));
-  }
-  for (const std::string& g : groups) {
-    rows.add(kHeadcount, fmt::format("groups.{}.top_employed", g), "group " + g, "talents",
-             group_top(g));
-  }
-
-  constexpr std::string_view kDrain =
-      "brain drain of top-tier talent (trained here, working elsewhere)";
-  for (std::size_t i = 0; i < regions.size(); ++i) {
-    rows.add(kDrain, fmt::format("regions.{}.brain_drain_top", regions[i]), regions[i], "share",
-             region_share(i, &RunSummary::RegionShare::brain_drain_top));
-  }
-  for (const std::string& g : groups) {
-    rows.add(kDrain, fmt::format("groups.{}.brain_drain_top", g), "group " + g, "share",
-             group_share(g, &RunSummary::GroupShare::brain_drain_top));
-  }
-
-  constexpr std::string_view kWages = "wages at the end of the run";
-  for (int t = 0; t < kReportTierCount; ++t) {
-    const std::string tier(to_string(static_cast<ReportTier>(t)));
-    for (const auto& [name, field] :
-         {std::pair{"p50", &Quantiles::p50}, std::pair{"p90", &Quantiles::p90},
-          std::pair{"p99", &Quantiles::p99}}) {
-      rows.add(kWages, fmt::format("wage_end.{}.{}", tier, name), fmt::format("{} {}", tier, name),
-               "USD/yr", [t, field](const ScenarioReplicates& s, std::size_t r) {
-                 return s.summaries[r].wage_end[static_cast<std::size_t>(t)].*field;
-               });
+  if (!b.empty()) {
+    for (const Figure& f : b.front()) {
+      const std::vector<double> bv = values_of(b, f.metric), pv = values_of(p, f.metric);
+      if (pv.size() != bv.size()) continue;  // a group the policy does not define
+      std::vector<double> d(bv.size());
+      for (std::size_t r = 0; r < d.size(); ++r) d[r] = pv[r] - bv[r];
+      const MeanEstimate diff = estimate_mean(d);
+      rows.push_back({f.section, f.metric, f.label, f.unit, mean_of(bv), mean_of(pv), diff.mean,
+                      diff.low, diff.high});
     }
   }
 
-  constexpr std::string_view kMarket = "market";
-  auto summary_field = [](double RunSummary::*field) {
-    return [field](const ScenarioReplicates& s, std::size_t r) { return s.summaries[r].*field; };
-  };
-  rows.add(kMarket, "moves_per_talent_year", "moves per talent-year", "moves/talent-year",
-           summary_field(&RunSummary::moves_per_talent_year));
-  rows.add(kMarket, "unemployment_end", "unemployment at the end", "share",
-           summary_field(&RunSummary::unemployment_end));
-  rows.add(kMarket, "elite_top5_share_end", "elite talent at the 5 largest employers", "share",
-           summary_field(&RunSummary::elite_top5_share_end));
-  rows.add(kMarket, "elite_hhi_end", "elite concentration (HHI)", "index",
-           summary_field(&RunSummary::elite_hhi_end));
-
-  // Policy figures, when either scenario has events: sums over all its events.
-  auto has_events = [](const ScenarioReplicates& s) {
-    return std::any_of(s.summaries.begin(), s.summaries.end(),
-                       [](const RunSummary& summary) { return !summary.events.empty(); });
-  };
-  if (has_events(base) || has_events(policy)) {
-    constexpr std::string_view kPolicy = "policy (sum over the scenario's events)";
-    auto total = [](double EventTotals::*field) {
-      return [field](const ScenarioReplicates& s, std::size_t r) {
-        return event_totals(s.summaries[r]).*field;
-      };
+  // Cost per additional top-tier talent working in a place: the policy's extra cost over the
+  // base divided by the extra top-tier talents working there at the end, both as means over
+  // replicates. Defined only where the extra headcount is positive; no interval (the ratio's is
+  // unstable whenever the headcount's interval comes near zero).
+  const double extra_cost = with_events ? mean_difference("events.cost") : 0.0;
+  if (with_events && extra_cost != 0.0) {
+    constexpr std::string_view kCostPer = "cost per additional top-tier talent working here";
+    auto add = [&](const std::string& place, const std::string& label) {
+      const double extra = mean_difference(place + ".top_employed");
+      if (std::isnan(extra)) return;
+      rows.push_back({std::string(kCostPer), place + ".cost_per_additional_top", label,
+                      "USD/talent", kNaN, kNaN, extra > 0 ? extra_cost / extra : kNaN, kNaN, kNaN});
     };
-    rows.add(kPolicy, "events.cost", "cost", "USD", total(&EventTotals::cost));
-    rows.add(kPolicy, "events.accepted", "offers accepted", "talents",
-             total(&EventTotals::accepted));
-    rows.add(kPolicy, "events.departures_avoided", "departures avoided", "talents",
-             total(&EventTotals::departures_avoided));
-    rows.add(kPolicy, "events.trained", "talents trained", "talents", total(&EventTotals::trained));
-    rows.add(kPolicy, "events.attracted", "talents attracted", "talents",
-             total(&EventTotals::attracted));
-    rows.add(kPolicy, "events.retained_end", "retained at the end", "talents",
-             total(&EventTotals::retained_end));
-
-    // Cost per additional top-tier talent working in a place: the policy's extra cost over
-    // the base divided by the extra top-tier talents working there at the end, both as means
-    // over replicates. Defined only where the extra headcount is positive; no interval (the
-    // ratio's is unstable whenever the headcount's interval comes near zero).
-    const double extra_cost = rows.mean_difference(total(&EventTotals::cost));
-    if (extra_cost != 0.0) {
-      constexpr std::string_view kCostPer = "cost per additional top-tier talent working here";
-      auto cost_per = [extra_cost](double extra_talents) {
-        return extra_talents > 0 ? extra_cost / extra_talents : kNaN;
-      };
-      for (std::size_t i = 0; i < regions.size(); ++i) {
-        rows.add_difference(kCostPer, fmt::format("regions.{}.cost_per_additional_top", regions[i]),
-                            regions[i], "USD/talent",
-                            cost_per(rows.mean_difference(region_top(i))));
-      }
-      for (const std::string& g : groups) {
-        rows.add_difference(kCostPer, fmt::format("groups.{}.cost_per_additional_top", g),
-                            "group " + g, "USD/talent",
-                            cost_per(rows.mean_difference(group_top(g))));
-      }
-    }
+    for (const std::string& r : base.region_ids) add("regions." + r, r);
+    for (const std::string& g : base.group_ids) add("groups." + g, "group " + g);
   }
-  return std::move(rows).rows();
+  return rows;
 }
 
 void check_comparable(const Config& base, const Config& policy) {

@@ -12,17 +12,11 @@
 
 #include "mercato/core/types.hpp"
 #include "mercato/engine/metrics.hpp"
+#include "mercato/experiment/figures.hpp"
 #include "mercato/experiment/replicates.hpp"
 #include "mercato/scenario/config.hpp"
 
 namespace mercato::experiment {
-
-// Top-tier talents employed at the end of a replicate, by region (scenario order) and by
-// group: the counts behind RunSummary's top_work_share, which costs per talent need.
-struct EndHeadcounts {
-  std::vector<std::int64_t> top_by_region;
-  std::vector<std::int64_t> top_by_group;
-};
 
 // One scenario's replicates, as a comparison needs them.
 struct ScenarioReplicates {

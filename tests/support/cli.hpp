@@ -1,0 +1,45 @@
+// Running the built `mercato` binary (or mpirun) as a user would, from a working folder, with
+// its exit code, stdout and stderr.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "support/files.hpp"
+
+namespace mercato::testing {
+
+// `text` in single quotes for sh.
+inline std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CommandResult {
+  int exit_code = -1;  // 128 + signal when killed
+  std::string out, err;
+};
+
+// Runs `command` (a shell command line) in `folder`; stdout and stderr go to files beside it.
+inline CommandResult run_in(const std::filesystem::path& folder, const std::string& command) {
+  const std::filesystem::path out = folder / ".stdout.txt", err = folder / ".stderr.txt";
+  const std::string line =
+      fmt::format("cd {} && {} >{} 2>{}", shell_quoted(folder.string()), command,
+                  shell_quoted(out.string()), shell_quoted(err.string()));
+  const int status = std::system(line.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out);
+  result.err = read_file(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return result;
+}
+
+}  // namespace mercato::testing
