@@ -426,6 +426,18 @@ io::ExperimentPlan plan_of(const scenario::Experiment& experiment, const std::st
   plan.kind = kind;
   plan.fingerprint = scenario::experiment_fingerprint(experiment);
   plan.tables = experiment.keep;
+  // The seed of a point: the experiment's, or the scenario's (one load), unless a parameter
+  // varies it.
+  const bool seed_varies =
+      std::any_of(experiment.parameters.begin(), experiment.parameters.end(),
+                  [](const scenario::ExperimentParameter& p) { return p.key == "seed"; });
+  std::optional<std::uint64_t> common_seed = experiment.seed;
+  if (!common_seed && !seed_varies && !experiment.points.empty()) {
+    common_seed = scenario::point_config(experiment, experiment.points.front()).seed;
+  }
+  auto seed_of = [&](const scenario::ExperimentPoint& point) {
+    return common_seed ? *common_seed : scenario::point_config(experiment, point).seed;
+  };
   std::int64_t id = 1;
   for (const scenario::ExperimentPoint& point : experiment.points) {
     io::PlannedPoint p;
@@ -434,7 +446,7 @@ io::ExperimentPlan plan_of(const scenario::Experiment& experiment, const std::st
     plan.points.push_back(std::move(p));
     // Every run of a point uses the point's seed; replicate r draws from its own streams, and
     // replicate r of every point shares them (common random numbers across the points).
-    const std::uint64_t seed = scenario::point_config(experiment, point).seed;
+    const std::uint64_t seed = seed_of(point);
     for (int r = 0; r < experiment.replicates; ++r) {
       plan.runs.push_back({id++, point.index, r, seed});
     }
@@ -527,12 +539,13 @@ SweepResult run_experiment(const scenario::Experiment& experiment, const std::st
   std::unique_ptr<io::ResultsDb> db;
   try {
     if (options.replace) {
-      std::error_code ec;
-      if (fs::is_regular_file(database, ec)) fs::remove(database, ec);
-      if (ec) {
-        throw IoError(fmt::format("{}: cannot replace it: {}", database.string(), ec.message()));
+      for (const fs::path& p : {database, fs::path(database.string() + "-journal")}) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) continue;  // ResultsDb explains that -o names a file
+        if (!fs::remove(p, ec) && ec) {
+          throw IoError(fmt::format("{}: cannot replace it: {}", p.string(), ec.message()));
+        }
       }
-      fs::remove(fs::path(database.string() + "-journal"), ec);
     }
     db = std::make_unique<io::ResultsDb>(database, plan);
   } catch (...) {

@@ -305,7 +305,7 @@ TEST_F(ExperimentCliTest, BadExperimentFilesGetClearMessages) {
   EXPECT_FALSE(fs::exists(root_ / "runs"));  // nothing written for a bad file
 }
 
-TEST_F(ExperimentCliTest, TheShippedExperimentRuns) {
+TEST_F(ExperimentCliTest, TheShippedExperimentRunsAndTheDocumentedQueriesWork) {
   const CommandResult r =
       mercato("sweep " + shell_quoted((kSourceDir / "experiments" / "tiny-tax.yaml").string()) +
               " -o t.db -q");
@@ -313,6 +313,22 @@ TEST_F(ExperimentCliTest, TheShippedExperimentRuns) {
   const CommandResult q = mercato::testing::run_in(
       root_, "sqlite3 t.db \"SELECT COUNT(*), SUM(status='done') FROM run\"");
   EXPECT_EQ(q.out, "20|20\n");
+
+  // Every ```sql block of docs/experiments.md runs on it and returns rows.
+  const std::string doc = read_file(kSourceDir / "docs" / "experiments.md");
+  int queries = 0;
+  for (std::size_t at = doc.find("```sql\n"); at != std::string::npos;
+       at = doc.find("```sql\n", at + 1)) {
+    const std::size_t begin = at + 7;
+    const std::string query = doc.substr(begin, doc.find("```", begin) - begin);
+    std::ofstream(root_ / "query.sql") << query;
+    const CommandResult rows = mercato::testing::run_in(root_, "sqlite3 -header t.db < query.sql");
+    EXPECT_EQ(rows.exit_code, 0) << query << rows.err;
+    EXPECT_TRUE(rows.err.empty()) << query << rows.err;
+    EXPECT_GE(lines_of(rows.out).size(), 2U) << query << rows.out;
+    ++queries;
+  }
+  EXPECT_GE(queries, 3);
 }
 
 }  // namespace
