@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "support/cli.hpp"
 #include "support/files.hpp"
 
 namespace {
@@ -30,16 +31,12 @@ const fs::path kTinyOtherRegions =
 using mercato::testing::lines_of;
 using mercato::testing::read_file;
 
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using mercato::testing::shell_quoted;
+using Result = mercato::testing::CommandResult;
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
+std::string quoted(const std::string& text) {
+  return shell_quoted(text);
+}
 
 class CompareCliTest : public ::testing::Test {
  protected:
@@ -54,16 +51,8 @@ class CompareCliTest : public ::testing::Test {
 
   // `mercato compare ARGS` from root_/work.
   Result compare(const std::string& args) {
-    const fs::path out = root_ / "stdout.txt", err = root_ / "stderr.txt";
-    const std::string command =
-        fmt::format("cd {} && {} compare {} >{} 2>{}", quoted((root_ / "work").string()),
-                    quoted(MERCATO_BINARY), args, quoted(out.string()), quoted(err.string()));
-    const int status = std::system(command.c_str());
-    Result result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = read_file(out);
-    result.err = read_file(err);
-    return result;
+    return mercato::testing::run_in(root_ / "work",
+                                    shell_quoted(MERCATO_BINARY) + " compare " + args);
   }
 
   static std::string pair() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -26,9 +27,14 @@ struct CommandResult {
   std::string out, err;
 };
 
-// Runs `command` (a shell command line) in `folder`; stdout and stderr go to files beside it.
+// Runs `command` (a shell command line) in `folder`; stdout and stderr are captured in files
+// outside it, so the folder holds only what the command wrote.
 inline CommandResult run_in(const std::filesystem::path& folder, const std::string& command) {
-  const std::filesystem::path out = folder / ".stdout.txt", err = folder / ".stderr.txt";
+  static int calls = 0;
+  const std::filesystem::path base =
+      std::filesystem::temp_directory_path() /
+      fmt::format("mercato-test-{}-{}", static_cast<long>(::getpid()), calls++);
+  const std::filesystem::path out = base.string() + ".out", err = base.string() + ".err";
   const std::string line =
       fmt::format("cd {} && {} >{} 2>{}", shell_quoted(folder.string()), command,
                   shell_quoted(out.string()), shell_quoted(err.string()));
