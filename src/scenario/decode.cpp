@@ -110,15 +110,9 @@ class Decoder {
   }
 
   std::optional<double> number(const SourceNode& node, const std::string& path) {
-    double x = 0;
-    if (!node.is_scalar() || !YAML::convert<double>::decode(YAML::Node(node.scalar), x)) {
-      error(node.mark, path, fmt::format("expected a number, got {}", describe(node)));
-      return std::nullopt;
-    }
-    if (!std::isfinite(x)) {
-      error(node.mark, path, fmt::format("expected a finite number, got {}", node.scalar));
-      return std::nullopt;
-    }
+    const std::optional<double> read = read_number(node, path, diagnostics_);
+    if (!read) return std::nullopt;
+    const double x = *read;
     if (std::abs(x) > kMaxMagnitude) {
       error(node.mark, path,
             fmt::format("expected a number of magnitude at most 1e15, got {}", node.scalar));
@@ -131,16 +125,7 @@ class Decoder {
   // Integers are checked against their range here, before narrowing to int.
   std::optional<int> integer(const SourceNode& node, const std::string& path, const Range& range) {
     auto x = number(node, path);
-    if (!x) return std::nullopt;
-    if (std::floor(*x) != *x) {
-      error(node.mark, path, fmt::format("expected an integer, got {}", node.scalar));
-      return std::nullopt;
-    }
-    if (!range.contains(*x)) {
-      error(node.mark, path,
-            fmt::format("expected an integer {}, got {}", range.describe(), node.scalar));
-      return std::nullopt;
-    }
+    if (!x || !is_whole_in(node, path, *x, range, diagnostics_)) return std::nullopt;
     return static_cast<int>(*x);
   }
 

@@ -300,33 +300,15 @@ class Reader {
   }
 
   std::optional<double> number(const SourceNode& node, const std::string& path) {
-    double x = 0;
-    if (!node.is_scalar() || !YAML::convert<double>::decode(YAML::Node(node.scalar), x)) {
-      error(node.mark, path, fmt::format("expected a number, got {}", describe(node)));
-      return std::nullopt;
-    }
-    if (!std::isfinite(x)) {
-      error(node.mark, path, fmt::format("expected a finite number, got {}", node.scalar));
-      return std::nullopt;
-    }
-    return x;
+    return read_number(node, path, d_);
   }
 
   // A whole number in `range`, as a double: the caller narrows it (ranges here are bounded, but
   // `replicates` is checked against its own ceiling first).
   std::optional<double> whole(const SourceNode& node, const std::string& path, const Range& range) {
-    auto x = number(node, path);
-    if (!x) return std::nullopt;
-    if (std::floor(*x) != *x) {
-      error(node.mark, path, fmt::format("expected an integer, got {}", node.scalar));
-      return std::nullopt;
-    }
-    if (!range.contains(*x)) {
-      error(node.mark, path,
-            fmt::format("expected an integer {}, got {}", range.describe(), node.scalar));
-      return std::nullopt;
-    }
-    return *x;
+    const std::optional<double> x = read_number(node, path, d_);
+    if (!x || !is_whole_in(node, path, *x, range, d_)) return std::nullopt;
+    return x;
   }
 
   std::optional<int> integer(const SourceNode& node, const std::string& path, const Range& range) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 
+#include <yaml-cpp/yaml.h>
+
 #include <fmt/format.h>
 
 #include "mercato/core/error.hpp"
@@ -173,6 +175,34 @@ std::string format_distribution(const Distribution& d) {
       return fmt::format("{{lognormal: [{}, {}]}}", format_number(d.a), format_number(d.b));
   }
   return "";
+}
+
+std::optional<double> read_number(const SourceNode& node, const std::string& path,
+                                  Diagnostics& diagnostics) {
+  double x = 0;
+  if (!node.is_scalar() || !YAML::convert<double>::decode(YAML::Node(node.scalar), x)) {
+    diagnostics.add(node.mark, path, fmt::format("expected a number, got {}", describe(node)));
+    return std::nullopt;
+  }
+  if (!std::isfinite(x)) {
+    diagnostics.add(node.mark, path, fmt::format("expected a finite number, got {}", node.scalar));
+    return std::nullopt;
+  }
+  return x;
+}
+
+bool is_whole_in(const SourceNode& node, const std::string& path, double x, const Range& range,
+                 Diagnostics& diagnostics) {
+  if (std::floor(x) != x) {
+    diagnostics.add(node.mark, path, fmt::format("expected an integer, got {}", node.scalar));
+    return false;
+  }
+  if (!range.contains(x)) {
+    diagnostics.add(node.mark, path,
+                    fmt::format("expected an integer {}, got {}", range.describe(), node.scalar));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace mercato::scenario::detail

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mercato/scenario/config.hpp"
+#include "scenario/source_tree.hpp"
 
 namespace mercato::scenario::detail {
 
@@ -305,5 +306,15 @@ std::string suggestion(std::string_view word, std::span<const std::string> candi
 // "0.3", "{uniform: [0, 1]}": how a message shows a value.
 std::string format_number(double x);
 std::string format_distribution(const Distribution& d);
+
+// Reading numbers the way every YAML file of mercato reads them (scenarios, experiment files).
+// A finite number, or nullopt after adding "expected a number" / "expected a finite number" at
+// the node to `diagnostics`.
+std::optional<double> read_number(const SourceNode& node, const std::string& path,
+                                  Diagnostics& diagnostics);
+// Whether `x`, read from `node`, is a whole number in `range`; if not, adds "expected an
+// integer ..." to `diagnostics`.
+bool is_whole_in(const SourceNode& node, const std::string& path, double x, const Range& range,
+                 Diagnostics& diagnostics);
 
 }  // namespace mercato::scenario::detail

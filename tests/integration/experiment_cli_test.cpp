@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <sqlite3.h>
+
 #include "support/cli.hpp"
 #include "support/files.hpp"
 #include "support/results_db_dump.hpp"
@@ -94,6 +96,32 @@ class ExperimentCliTest : public ::testing::Test {
     for (const char* crash : {"terminate called", "Aborted", "what():", "Segmentation"}) {
       EXPECT_EQ(r.err.find(crash), std::string::npos) << r.err;
     }
+  }
+
+  // `mercato sweep FILE -o DB -q --threads 2` in the background from root_, stderr to
+  // root_/<DB>.err.
+  pid_t start_sweep(const fs::path& file, const std::string& db) {
+    const std::string err = (root_ / (db + ".err")).string();
+    const pid_t child = ::fork();
+    if (child != 0) return child;
+    if (::chdir(root_.c_str()) != 0) ::_exit(127);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(null_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execl(MERCATO_BINARY, MERCATO_BINARY, "sweep", file.c_str(), "-o", db.c_str(), "-q",
+            "--threads", "2", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+
+  // Milliseconds an uninterrupted `mercato sweep FILE -o DB` takes.
+  double time_whole_sweep(const fs::path& file, const std::string& db) {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(
+        mercato("sweep " + shell_quoted(file.string()) + " -o " + db + " -q --threads 2").exit_code,
+        0);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+        .count();
   }
 
   fs::path root_;
@@ -190,27 +218,14 @@ TEST_F(ExperimentCliTest, OneAndTwoMpiRanksGiveTheSameDatabaseAsOneProcess) {
 TEST_F(ExperimentCliTest, ASweepKilledAtARandomMomentResumesToTheSameDatabase) {
   // 16 runs long enough that a kill lands among them.
   const fs::path file = write_experiment("long.yaml", 8, "set:\n  scale: 3\n");
-  const auto started = std::chrono::steady_clock::now();
-  ASSERT_EQ(
-      mercato("sweep " + shell_quoted(file.string()) + " -o whole.db -q --threads 2").exit_code, 0);
-  const double whole_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const double whole_ms = time_whole_sweep(file, "whole.db");
 
   std::random_device device;
   std::mt19937 random(device());
   const int delay_ms = std::uniform_int_distribution<int>(
       20, std::max(40, static_cast<int>(0.9 * whole_ms)))(random);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    if (::chdir(root_.c_str()) != 0) ::_exit(127);
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(null_fd, STDERR_FILENO);
-    ::execl(MERCATO_BINARY, MERCATO_BINARY, "sweep", file.c_str(), "-o", "part.db", "-q",
-            "--threads", "2", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t child = start_sweep(file, "part.db");
+  ASSERT_GT(child, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   ::kill(child, SIGKILL);
   int status = 0;
@@ -222,6 +237,64 @@ TEST_F(ExperimentCliTest, ASweepKilledAtARandomMomentResumesToTheSameDatabase) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(dump_results_db(root_ / "whole.db"), dump_results_db(root_ / "part.db"));
   EXPECT_EQ(read_file(root_ / "whole.aggregates.csv"), read_file(root_ / "part.aggregates.csv"));
+}
+
+// Runs stored as done in `db` (0 while it does not exist or is being written).
+int done_runs(const fs::path& db) {
+  sqlite3* handle = nullptr;
+  int done = 0;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(handle, "SELECT COUNT(*) FROM run WHERE status='done'", -1, &stmt,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      done = sqlite3_column_int(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(handle);
+  return done;
+}
+
+TEST_F(ExperimentCliTest, ACtrlCStopsASweepCleanlyAndTheSameCommandGoesOn) {
+  const fs::path file = write_experiment("long.yaml", 8, "set:\n  scale: 6\n");
+  time_whole_sweep(file, "whole.db");
+  const pid_t child = start_sweep(file, "part.db");
+  ASSERT_GT(child, 0);
+  // Ctrl-C once the first run is stored, while the others run.
+  int status = 0;
+  bool exited = false;
+  while (done_runs(root_ / "part.db") < 1) {
+    if (::waitpid(child, &status, WNOHANG) == child) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!exited) {
+    ::kill(child, SIGINT);
+    ::waitpid(child, &status, 0);
+  }
+  const std::string err = read_file(root_ / "part.db.err");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    GTEST_SKIP() << "the sweep finished before the interrupt";  // a much faster machine
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << err;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << err;
+  EXPECT_NE(err.find("mercato: error: interrupted; finished runs are in the database"),
+            std::string::npos)
+      << err;
+  const int stored = done_runs(root_ / "part.db");
+  EXPECT_GE(stored, 1);
+  EXPECT_LT(stored, 16);
+  const CommandResult again =
+      mercato("sweep " + shell_quoted(file.string()) + " -o part.db --threads 2");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(fmt::format("{} run{} already in the database (resumed)", stored,
+                                       stored == 1 ? " was" : "s were")),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(dump_results_db(root_ / "whole.db"), dump_results_db(root_ / "part.db"));
 }
 
 TEST_F(ExperimentCliTest, AChangedExperimentIsRefusedAndForceReplacesIt) {

@@ -3,6 +3,7 @@
 // exception, an abort or a hang.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -144,6 +145,18 @@ TEST(ScenarioRobustness, RandomEditsOfTinyLoadOrReport) {
     for (int k = 0; k < 1 + static_cast<int>(rng() % 5); ++k)
       edited[rng() % edited.size()] = alphabet[rng() % alphabet.size()];
     loads_or_reports(edited, "edit sample " + std::to_string(sample));
+  }
+}
+
+// Every input the fuzzer (fuzz/scenario_fuzzer.cpp, `make fuzz`) ever found failing is kept
+// in fuzz/regressions/scenario/ and must load or be refused cleanly.
+TEST(ScenarioRobustness, FuzzRegressionsLoadOrFailCleanly) {
+  const std::filesystem::path folder =
+      std::filesystem::path(MERCATO_SOURCE_DIR) / "fuzz" / "regressions" / "scenario";
+  ASSERT_TRUE(std::filesystem::is_directory(folder)) << folder;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().filename() == "README.md") continue;
+    loads_or_reports(read_all(entry.path().string()), entry.path().filename().string());
   }
 }
 
