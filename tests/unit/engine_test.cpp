@@ -2,6 +2,7 @@
 // threads and repeats, invariants over many random small worlds, conservation of talents.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "mercato/engine/simulation.hpp"
@@ -237,6 +238,83 @@ TEST(Simulation, TheMarketMovesButNotEveryone) {
   EXPECT_LT(s.moves_per_talent_year, 1.0);
   EXPECT_GT(s.talents_end, 0);
   EXPECT_LT(s.unemployment_end, 0.5);
+}
+
+TEST(Invariants, HoldOnHundredsOfRandomWorldsAndSeeds) {
+  // 200 small worlds (20 to 120 talents per region, parameters varied by `variant`), two years
+  // each, on both thread counts: the engine's own per-month check (on in `make test`) and
+  // these checks of what every talent's columns say.
+  for (int variant = 0; variant < 200; ++variant) {
+    Config c = small_config(5000 + 7 * variant, 20 + variant % 101, variant);
+    if (variant % 5 == 0) c = with_timeline(c);
+    Simulation sim = simulation_of(c, 1 + variant % 2);
+    sim.warm_up();
+    std::int64_t alive = static_cast<std::int64_t>(sim.world().talents.size());
+    while (!sim.done()) {
+      const MonthMetrics& m = sim.step();
+      alive += m.market.entries - m.market.exits;
+      ASSERT_EQ(alive, m.market.talents) << "variant " << variant;
+      const auto& t = sim.world().talents;
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        ASSERT_TRUE(std::isfinite(t.wage[i]) && t.wage[i] >= 0) << "variant " << variant;
+      }
+      for (const auto& mv : m.moves) {
+        ASSERT_TRUE(std::isfinite(mv.wage) && mv.wage > 0) << "variant " << variant;
+        ASSERT_TRUE(std::isfinite(mv.bonus) && mv.bonus >= 0) << "variant " << variant;
+      }
+    }
+    ASSERT_NO_THROW(check_invariants(sim.world())) << "variant " << variant;
+  }
+}
+
+// Runs `c` to the end and checks what a user would read: finite figures in their ranges.
+RunSummary run_and_check(const Config& c) {
+  Simulation sim = simulation_of(c, 1);
+  const RunSummary s = run_simulation(sim, {});
+  EXPECT_NO_THROW(check_invariants(sim.world()));
+  EXPECT_TRUE(std::isfinite(s.moves_per_talent_year) && s.moves_per_talent_year >= 0);
+  EXPECT_TRUE(s.unemployment_end >= 0 && s.unemployment_end <= 1);
+  for (const auto& r : s.regions) {
+    for (double share : {r.top_work_share, r.top_origin_share, r.brain_drain_top}) {
+      EXPECT_TRUE(share >= 0 && share <= 1) << share;
+    }
+  }
+  for (const Quantiles& q : s.wage_end) {
+    for (double w : {q.p50, q.p90, q.p99, q.max}) EXPECT_TRUE(std::isfinite(w) && w >= 0) << w;
+  }
+  return s;
+}
+
+TEST(Extremes, OneOrganisationRuns) {
+  Config c = small_config(11, 200);
+  c.organisations.resize(1);  // the frontier lab alone
+  const RunSummary s = run_and_check(c);
+  EXPECT_EQ(s.organisations, 1);
+  EXPECT_GT(s.talents_end, 0);
+}
+
+TEST(Extremes, OneMonthRuns) {
+  Config c = small_config(12, 200);
+  c.months = 1;
+  const RunSummary s = run_and_check(c);
+  EXPECT_EQ(s.months, 1);
+}
+
+TEST(Extremes, AScaleThatLeavesNobodyRunsEmpty) {
+  Config c = small_config(13, 200);
+  c.scale = 1e-4;
+  const RunSummary s = run_and_check(c);
+  EXPECT_EQ(s.talents_start, 0);
+  EXPECT_EQ(s.moves, 0);
+}
+
+TEST(Extremes, ARegionThatTrainsNobodyRuns) {
+  Config c = small_config(14, 200);
+  c.talents.resize(1);  // only the North's stock
+  c.regions[1].graduates_research = c.regions[1].graduates_engineering = 0;
+  const RunSummary s = run_and_check(c);
+  EXPECT_GT(s.talents_end, 0);
+  EXPECT_EQ(s.regions.at(1).top_origin_share, 0.0);
 }
 
 }  // namespace
