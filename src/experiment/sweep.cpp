@@ -155,10 +155,11 @@ class LocalQueue {
     out.swap(outbox_);
     return out;
   }
-  // Runs queued or running here.
+  // Runs queued, running, or finished but not yet taken: a run counts until its outcome is
+  // stored, so no new run is handed out before a failure can halt the experiment.
   int in_hand() {
     const std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<int>(inbox_.size()) + busy_;
+    return static_cast<int>(inbox_.size() + outbox_.size()) + busy_;
   }
   int exited() {
     const std::lock_guard<std::mutex> lock(mutex_);
