@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,14 @@ double peak_rss_bytes() {
 struct Timings {
   double phases[8] = {};
   double total = 0;
+  double cpu = 0;  // processor time of all threads
 };
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry", "search",
                                         "offers", "clearing",  "moves", "metrics"};
@@ -87,15 +95,17 @@ int main(int argc, char** argv) {
     }
     m.growth = true;
     Timings timings;
-    double talent_months = 0;
+    double talent_months = 0, seekers = 0, candidates = 0, offers = 0, moves = 0;
     for (int month = 0; month < months; ++month) {
       m.month = month;
       const auto t0 = Clock::now();
+      const double cpu0 = cpu_seconds();
       m.reset(world.orgs.size());
+      // Phases in processor time: on a shared machine, time spent descheduled is not theirs.
       auto timed = [&](int phase, auto&& fn) {
-        const auto start = Clock::now();
+        const double start = cpu_seconds();
         fn();
-        timings.phases[phase] += std::chrono::duration<double>(Clock::now() - start).count();
+        timings.phases[phase] += cpu_seconds() - start;
       };
       timed(0, [&] { events.apply(world, m); });
       timed(1, [&] { run_lifecycle(world, m); });
@@ -110,15 +120,25 @@ int main(int argc, char** argv) {
         if (metrics.market.talents < 0) std::abort();  // keep the result alive
       });
       timings.total += std::chrono::duration<double>(Clock::now() - t0).count();
+      timings.cpu += cpu_seconds() - cpu0;
       talent_months += static_cast<double>(world.talents.size());
+      seekers += static_cast<double>(m.seekers.size());
+      candidates += static_cast<double>(m.candidates.size());
+      offers += static_cast<double>(m.offers.size());
+      moves += static_cast<double>(m.moves.size());
     }
     const double talents = talent_months / months;
     std::printf("%8.2f %10.0f %14.3g %12.1f %10.1f  ", scale, talents,
                 talent_months / timings.total, 1e3 * timings.total / months,
                 peak_rss_bytes() / talents);
     for (int p = 1; p < 8; ++p)
-      std::printf(" %s %.0f%%", kPhaseNames[p], 100.0 * timings.phases[p] / timings.total);
-    std::printf("\n");
+      std::printf(" %s %.0f%% (%.1f ms)", kPhaseNames[p], 100.0 * timings.phases[p] / timings.cpu,
+                  1e3 * timings.phases[p] / months);
+    std::printf("\n%8s processor time %.1f ms/month (all threads)", "", 1e3 * timings.cpu / months);
+    std::printf(
+        "\n%8s per talent-month: %.4f seekers, %.4f candidate pairs, %.4f offers, %.4f moves\n", "",
+        seekers / talent_months, candidates / talent_months, offers / talent_months,
+        moves / talent_months);
     std::fflush(stdout);
   }
   return 0;

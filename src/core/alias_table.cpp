@@ -4,15 +4,12 @@ namespace mercato {
 
 void AliasTable::build(const std::vector<std::uint32_t>& items,
                        const std::vector<double>& weights) {
-  items_.clear();
-  scaled_.clear();
-  total_ = 0;
-  for (std::size_t j = 0; j < items.size(); ++j) {
-    if (!(weights[j] > 0)) continue;
-    items_.push_back(items[j]);
-    scaled_.push_back(weights[j]);
-    total_ += weights[j];
-  }
+  clear();
+  for (std::size_t j = 0; j < items.size(); ++j) add(items[j], weights[j]);
+  finish();
+}
+
+void AliasTable::finish() {
   const std::size_t n = items_.size();
   prob_.assign(n, 1.0f);
   alias_.resize(n);

@@ -10,11 +10,19 @@ template <class... Columns>
 void resize_all(std::size_t n, Columns&... columns) {
   (columns.resize(n), ...);
 }
+// Removes the rows listed in `gone` (increasing) by moving the runs between them down: a
+// few block copies per column instead of a test per row.
 template <class Column>
-void compact_column(Column& c, const std::vector<std::uint8_t>& keep) {
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < c.size(); ++i)
-    if (keep[i]) c[out++] = c[i];
+void compact_column(Column& c, const std::vector<std::size_t>& gone) {
+  std::size_t out = gone.front();
+  for (std::size_t g = 0; g < gone.size(); ++g) {
+    const std::size_t from = gone[g] + 1;
+    const std::size_t to = g + 1 < gone.size() ? gone[g + 1] : c.size();
+    std::copy(c.begin() + static_cast<std::ptrdiff_t>(from),
+              c.begin() + static_cast<std::ptrdiff_t>(to),
+              c.begin() + static_cast<std::ptrdiff_t>(out));
+    out += to - from;
+  }
   c.resize(out);
 }
 }  // namespace
@@ -32,12 +40,16 @@ void Talents::reserve(std::size_t n) {
 }
 
 void Talents::compact(const std::vector<std::uint8_t>& keep) {
-  compact_column(uid, keep), compact_column(ability, keep), compact_column(role, keep);
-  compact_column(origin, keep), compact_column(region, keep), compact_column(employer, keep);
-  compact_column(experience, keep), compact_column(tenure, keep), compact_column(wage, keep);
-  compact_column(unvested, keep), compact_column(vest_left, keep);
-  compact_column(persona, keep);
-  compact_column(prefs, keep);
+  std::vector<std::size_t> gone;
+  for (std::size_t i = 0; i < keep.size(); ++i)
+    if (!keep[i]) gone.push_back(i);
+  if (gone.empty()) return;
+  compact_column(uid, gone), compact_column(ability, gone), compact_column(role, gone);
+  compact_column(origin, gone), compact_column(region, gone), compact_column(employer, gone);
+  compact_column(experience, gone), compact_column(tenure, gone), compact_column(wage, gone);
+  compact_column(unvested, gone), compact_column(vest_left, gone);
+  compact_column(persona, gone);
+  compact_column(prefs, gone);
 }
 
 void Orgs::resize(std::size_t n) {
@@ -45,12 +57,6 @@ void Orgs::resize(std::size_t n) {
              mission, openness, payroll_budget, budget_growth, target, headcount_growth,
              value_share, max_offer, counter_probability, counter_share, buyout_ratio, equity_share,
              poach_intensity, search_reach, power_sum, headcount, payroll);
-}
-
-int Orgs::vacancies(std::size_t o, Role r) const {
-  const int k = static_cast<int>(r);
-  const int target_k = static_cast<int>(std::floor(target[o][k] + 0.5));
-  return std::max(0, target_k - headcount[o][k]);
 }
 
 void recompute_aggregates(World& world) {

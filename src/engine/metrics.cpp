@@ -15,19 +15,27 @@ int first_report_tier(Tier t) {
   return t == Tier::elite ? 0 : (t == Tier::top ? 1 : 2);
 }
 
+// p50, then p90 among the upper half, p99 among the top tenth and the max among the top
+// hundredth: each selection leaves the larger values to its right, so the four together cost
+// about 1.6 passes over the group instead of four.
 Quantiles quantiles(float* begin, float* end) {
   Quantiles q;
   const auto n = static_cast<std::size_t>(end - begin);
   if (n == 0) return q;
-  auto at = [&](double p) {
-    const auto k = static_cast<std::ptrdiff_t>(std::floor(p * static_cast<double>(n - 1)));
-    std::nth_element(begin, begin + k, end);
-    return static_cast<double>(begin[k]);
+  auto rank = [&](double p) {
+    return static_cast<std::ptrdiff_t>(std::floor(p * static_cast<double>(n - 1)));
   };
-  q.max = *std::max_element(begin, end);
-  q.p99 = at(0.99);
-  q.p90 = at(0.90);
+  float* from = begin;
+  auto at = [&](double p) {
+    float* k = begin + rank(p);
+    std::nth_element(from, k, end);
+    from = k;
+    return static_cast<double>(*k);
+  };
   q.p50 = at(0.50);
+  q.p90 = at(0.90);
+  q.p99 = at(0.99);
+  q.max = *std::max_element(from, end);
   return q;
 }
 

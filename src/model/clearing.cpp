@@ -4,6 +4,7 @@
 // cash drop out of later auctions in the same month. Power sums are those of the month's
 // start (moves applies the changes), so a second hire in a month is valued on the same team.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -15,26 +16,43 @@ namespace {
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 
+// A talent's offers m.offers[begin, end), with its place in the clearing order as one key:
+// ability descending (a positive float's bits order like the float), then uid ascending.
 struct OfferRange {
-  std::uint32_t talent, begin, end;
+  std::uint64_t key;
+  std::uint32_t begin, end;
 };
 
-// The offers grouped by talent, in clearing order.
+// The offers grouped by talent, in clearing order. The offers are sorted by talent index, so
+// the keys are read in one forward pass; the sort then moves 16-byte records only.
 std::vector<OfferRange> auction_order(const World& w, const MonthState& m) {
+  const auto& t = w.talents;
   std::vector<OfferRange> ranges;
   for (std::uint32_t j = 0; j < m.offers.size();) {
+    const std::uint32_t i = m.offers[j].talent;
     std::uint32_t e = j;
-    while (e < m.offers.size() && m.offers[e].talent == m.offers[j].talent) ++e;
-    ranges.push_back({m.offers[j].talent, j, e});
+    while (e < m.offers.size() && m.offers[e].talent == i) ++e;
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(t.ability[i]);
+    ranges.push_back({std::uint64_t{~bits} << 32 | t.uid[i], j, e});
     j = e;
   }
-  const auto& t = w.talents;
-  std::sort(ranges.begin(), ranges.end(), [&](const OfferRange& x, const OfferRange& y) {
-    if (t.ability[x.talent] != t.ability[y.talent])
-      return t.ability[x.talent] > t.ability[y.talent];
-    return t.uid[x.talent] < t.uid[y.talent];
-  });
+  std::sort(ranges.begin(), ranges.end(),
+            [](const OfferRange& x, const OfferRange& y) { return x.key < y.key; });
   return ranges;
+}
+
+// Clearing visits talents in ability order, so each one's columns and its offers are random
+// reads; fetching them a few talents ahead hides most of that latency.
+void prefetch_talent(const World& w, const MonthState& m, const OfferRange& r) {
+  const auto& t = w.talents;
+  const std::uint32_t i = m.offers[r.begin].talent;
+  __builtin_prefetch(&t.employer[i]);
+  __builtin_prefetch(&t.role[i]);
+  __builtin_prefetch(&t.unvested[i]);
+  __builtin_prefetch(&t.wage[i]);
+  __builtin_prefetch(&t.region[i]);
+  __builtin_prefetch(&t.origin[i]);
+  __builtin_prefetch(&t.prefs[i]);
 }
 
 // The incumbent's option: it counters with probability counter_probability, up to
@@ -93,8 +111,13 @@ void clear_auctions(World& w, MonthState& m) {
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
 
-  for (const OfferRange& range : auction_order(w, m)) {
-    const std::uint32_t i = range.talent;
+  const std::vector<OfferRange> order = auction_order(w, m);
+  constexpr std::size_t kAhead = 6;
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const OfferRange& range = order[r];
+    if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
+    if (r + kAhead / 2 < order.size()) prefetch_talent(w, m, order[r + kAhead / 2]);
+    const std::uint32_t i = m.offers[range.begin].talent;
     const Role role = t.role[i];
     const int k = static_cast<int>(role);
     const double ability = t.ability[i];

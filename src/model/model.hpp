@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/alias_table.hpp"
 #include "core/rng.hpp"
 #include "mercato/core/world.hpp"
 #include "mercato/engine/metrics.hpp"
@@ -92,6 +93,11 @@ struct MonthState {
   std::vector<OffensiveTerms> offensives;
   std::vector<ProgramIntake> programs;
   std::vector<EventCounts> event_counts;  // per timeline event
+
+  // Search's alias tables, rebuilt every month in the same buffers (no allocation once warm).
+  std::vector<AliasTable> application_tables, headhunting_tables;
+  // Lifecycle's per-talent keep flags, reused across months.
+  std::vector<std::uint8_t> keep;
 
   void reset(std::size_t org_count);
 };

@@ -3,6 +3,7 @@
 // alias tables. Every draw is keyed by (month, talent or organisation, draw index), and the
 // pairs are sorted and de-duplicated at the end, so the result does not depend on threads.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/alias_table.hpp"
@@ -43,10 +44,10 @@ void find_seekers(const World& w, MonthState& m) {
 
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
 // visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role).
-std::vector<AliasTable> application_tables(const World& w) {
+void build_application_tables(const World& w, std::vector<AliasTable>& tables) {
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
-  std::vector<AliasTable> tables(regions * kRoleCount);
+  tables.resize(regions * kRoleCount);
   std::vector<std::vector<std::uint32_t>> items(tables.size());
   std::vector<std::vector<double>> weights(tables.size());
   for (std::size_t o = 0; o < orgs.size(); ++o) {
@@ -58,7 +59,6 @@ std::vector<AliasTable> application_tables(const World& w) {
     }
   }
   for (std::size_t c = 0; c < tables.size(); ++c) tables[c].build(items[c], weights[c]);
-  return tables;
 }
 
 // The region weights of a search from `home` (MODEL.md, search: "x region weight"): home
@@ -90,21 +90,18 @@ int draw_region(const std::vector<double>& cumulative, double u) {
 
 // Headhunting targets: employed talents by region and role, drawn in proportion to
 // a^visibility_exponent.
-std::vector<AliasTable> headhunting_tables(const World& w) {
+void build_headhunting_tables(const World& w, std::vector<AliasTable>& tables) {
   const auto& t = w.talents;
-  const std::size_t regions = w.regions.size();
-  std::vector<std::vector<std::uint32_t>> items(regions * kRoleCount);
-  std::vector<std::vector<double>> weights(regions * kRoleCount);
+  tables.resize(w.regions.size() * kRoleCount);
+  for (auto& table : tables) table.clear();
   const double exponent = w.params.visibility_exponent;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!t.employer[i].valid()) continue;
     const std::size_t cell = t.region[i].index() * kRoleCount + static_cast<int>(t.role[i]);
-    items[cell].push_back(static_cast<std::uint32_t>(i));
-    weights[cell].push_back(exponent == 1.0 ? t.ability[i] : std::pow(t.ability[i], exponent));
+    tables[cell].add(static_cast<std::uint32_t>(i),
+                     exponent == 1.0 ? t.ability[i] : std::pow(t.ability[i], exponent));
   }
-  std::vector<AliasTable> tables(regions * kRoleCount);
-  for (std::size_t c = 0; c < tables.size(); ++c) tables[c].build(items[c], weights[c]);
-  return tables;
+  for (auto& table : tables) table.finish();
 }
 
 void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
@@ -155,6 +152,14 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
 #pragma omp parallel num_threads(m.threads)
   {
     std::vector<double> cumulative(regions);
+    constexpr std::uint32_t kBatch = 32;
+    struct Draw {
+      const AliasTable* table;
+      std::size_t slot;
+      double u2;
+      std::uint32_t talent;
+    };
+    std::array<Draw, kBatch> batch;
 #pragma omp for schedule(dynamic, 1)
     for (std::size_t block = 0; block < out.size() - first; ++block) {
       auto& found = out[first + block];
@@ -172,15 +177,32 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
                   (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
               1u << 20);
           region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
-          for (std::uint32_t d = 0; d < draws; ++d) {
-            const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                      (d << 1) | static_cast<std::uint32_t>(k));
-            const int r = draw_region(cumulative, Rng::to_unit(x[0]));
-            if (r < 0) break;
-            const auto& table = tables[r * kRoleCount + k];
-            const std::uint32_t i = table.draw(Rng::to_unit(x[1]), Rng::to_unit(x[2]));
-            if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o)))
-              found.push_back({i, static_cast<std::uint32_t>(o)});
+          // In batches: draw the slots, prefetch them, pick the talents, prefetch their
+          // employers, then keep those employed elsewhere (the same pairs as one at a time).
+          for (std::uint32_t d0 = 0; d0 < draws; d0 += kBatch) {
+            std::size_t n = 0;
+            bool exhausted = false;
+            for (std::uint32_t d = d0; d < std::min(draws, d0 + kBatch); ++d) {
+              const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                        (d << 1) | static_cast<std::uint32_t>(k));
+              const int r = draw_region(cumulative, Rng::to_unit(x[0]));
+              if (r < 0) {
+                exhausted = true;
+                break;
+              }
+              const AliasTable& table = tables[r * kRoleCount + k];
+              batch[n] = {&table, table.slot(Rng::to_unit(x[1])), Rng::to_unit(x[2]), 0};
+              table.prefetch(batch[n].slot);
+              ++n;
+            }
+            for (std::size_t j = 0; j < n; ++j) {
+              batch[j].talent = batch[j].table->pick(batch[j].slot, batch[j].u2);
+              __builtin_prefetch(&t.employer[batch[j].talent]);
+            }
+            for (std::size_t j = 0; j < n; ++j)
+              if (t.employer[batch[j].talent] != OrgId(static_cast<std::uint32_t>(o)))
+                found.push_back({batch[j].talent, static_cast<std::uint32_t>(o)});
+            if (exhausted) break;
           }
         }
       }
@@ -193,8 +215,10 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
 void search_candidates(World& w, MonthState& m) {
   find_seekers(w, m);
   std::vector<std::vector<Candidate>> found;
-  apply(w, m, application_tables(w), found);
-  headhunt(w, m, headhunting_tables(w), found);
+  build_application_tables(w, m.application_tables);
+  apply(w, m, m.application_tables, found);
+  build_headhunting_tables(w, m.headhunting_tables);
+  headhunt(w, m, m.headhunting_tables, found);
   m.candidates.clear();
   for (const auto& f : found) m.candidates.insert(m.candidates.end(), f.begin(), f.end());
   // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.

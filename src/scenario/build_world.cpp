@@ -258,6 +258,8 @@ void pay_talents(const Config& c, const std::vector<double>& ai_value, World& w)
     orgs.tfp[o] = y1 > 0 ? ai_value[o] / y1 : 0.0;
   }
   const auto vest_months = static_cast<int>(std::lround(p.vesting_years * 12.0));
+  std::vector<double> output(orgs.size());  // P * Y, once per organisation
+  for (std::size_t o = 0; o < orgs.size(); ++o) output[o] = output_value(w, o);
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!t.employer[i].valid()) {
       // Unemployed at the start: idle for a few months already, never past max_idle.
@@ -267,7 +269,7 @@ void pay_talents(const Config& c, const std::vector<double>& ai_value, World& w)
     const std::size_t o = t.employer[i].index();
     const double floor = w.regions[t.region[i].index()].graduate_wage;
     const double value = c.model.initial_wage_share * orgs.value_share[o] *
-                         marginal_value_member(w, o, t.role[i], t.ability[i]);
+                         marginal_value_member(w, o, t.role[i], t.ability[i], output[o]);
     t.wage[i] = static_cast<float>(
         std::min(std::max(floor, value), std::max<double>(floor, orgs.max_offer[o])));
     const int left = std::max(0, vest_months - static_cast<int>(t.tenure[i]));

@@ -4,7 +4,9 @@
 // `recompute_aggregates` rebuilds them from the arrays (invariant checks, yearly resync).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -73,7 +75,12 @@ struct Orgs {
   std::size_t size() const { return name.size(); }
   void resize(std::size_t n);
   int total_headcount(std::size_t o) const { return headcount[o][0] + headcount[o][1]; }
-  int vacancies(std::size_t o, Role r) const;
+  // max(0, round(target) - headcount) in role r.
+  int vacancies(std::size_t o, Role r) const {
+    const int k = static_cast<int>(r);
+    const int target_k = static_cast<int>(std::floor(target[o][k] + 0.5));
+    return std::max(0, target_k - headcount[o][k]);
+  }
   double cash_left(std::size_t o) const { return payroll_budget[o] - payroll[o]; }
   double effective_compute(std::size_t o) const { return compute[o] + compute_extra[o]; }
 };
