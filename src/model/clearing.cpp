@@ -125,29 +125,6 @@ void clear_auctions(World& w, MonthState& m) {
     const double forfeited = employed ? t.unvested[i] : 0.0;
     Restraints held = restraints_of(w, m, i);
 
-    // Staying: with the incumbent (who may counter) or unemployed at the reservation wage.
-    Incumbent stay;
-    std::size_t incumbent = 0;
-    if (employed) {
-      incumbent = t.employer[i].index();
-      stay.non_money = non_money_utility(w, m, i, incumbent);
-      stay.max_money = t.wage[i];
-      const bool counters =
-          m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
-          orgs.counter_probability[incumbent];
-      if (counters) {
-        const double cap =
-            std::min({orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
-                          marginal_value_member(w, incumbent, role, ability, m.output[incumbent]),
-                      static_cast<double>(orgs.max_offer[incumbent]),
-                      t.wage[i] + orgs.cash_left(incumbent) - committed[incumbent]});
-        stay.max_money = std::max(stay.max_money, cap);
-      }
-      stay.best_utility = utility(w, i, incumbent, stay.max_money, stay.non_money);
-    } else {
-      stay.best_utility = reservation_utility(w, m, i);
-    }
-
     // Outside offers, re-priced with what is left of each organisation's vacancies and cash
     // (an offensive's offer: of the offensive's budget, outside the vacancies).
     double best_u = kMinusInfinity, second_u = kMinusInfinity;
@@ -191,6 +168,35 @@ void clear_auctions(World& w, MonthState& m) {
         second_u = u;
       }
     }
+    // No outside option survived (vacancies filled, cash spent): nothing changes, and the
+    // incumbent's side need not be valued (its draws are keyed, so skipping them shifts none).
+    if (best_u == kMinusInfinity && held.best_without_grant == kMinusInfinity &&
+        held.best_without_wait == kMinusInfinity)
+      continue;
+
+    // Staying: with the incumbent (who may counter) or unemployed at the reservation wage.
+    Incumbent stay;
+    std::size_t incumbent = 0;
+    if (employed) {
+      incumbent = t.employer[i].index();
+      stay.non_money = non_money_utility(w, m, i, incumbent);
+      stay.max_money = t.wage[i];
+      const bool counters =
+          m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
+          orgs.counter_probability[incumbent];
+      if (counters) {
+        const double cap =
+            std::min({orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
+                          marginal_value_member(w, incumbent, role, ability, m.output[incumbent]),
+                      static_cast<double>(orgs.max_offer[incumbent]),
+                      t.wage[i] + orgs.cash_left(incumbent) - committed[incumbent]});
+        stay.max_money = std::max(stay.max_money, cap);
+      }
+      stay.best_utility = utility(w, i, incumbent, stay.max_money, stay.non_money);
+    } else {
+      stay.best_utility = reservation_utility(w, m, i);
+    }
+
     if (best_u <= stay.best_utility) {
       // Stays. Would it have left without a grant or a non-compete?
       if (held.grant_event >= 0 && held.best_without_grant > stay.best_utility)

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/alias_table.hpp"
+#include "mercato/core/error.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
@@ -126,14 +127,19 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
       const std::uint32_t i = m.seekers[s];
       const int role = static_cast<int>(t.role[i]);
       const auto& weights = cumulative[t.region[i].index() * kRoleCount + role];
+      auto& pairs = out[first + c];
+      const std::size_t own = pairs.size();
       for (int j = 0; j < applications; ++j) {
         const auto b = m.rng.bits(Stream::applications, m.month, t.uid[i], j);
         const int r = draw_region(weights, Rng::to_unit(b[2]));
         if (r < 0) break;
         const std::uint32_t o =
             tables[r * kRoleCount + role].draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
-        if (t.employer[i] != OrgId(o)) out[first + c].push_back({i, o});
+        if (t.employer[i] != OrgId(o)) pairs.push_back({i, o});
       }
+      // Seekers come in talent order, so with each one's few pairs sorted by organisation
+      // the applications are sorted as a whole (search_candidates merges, not sorts, them).
+      std::sort(pairs.begin() + static_cast<std::ptrdiff_t>(own), pairs.end());
     }
   }
 }
@@ -217,14 +223,25 @@ void search_candidates(World& w, MonthState& m) {
   std::vector<std::vector<Candidate>> found;
   build_application_tables(w, m.application_tables);
   apply(w, m, m.application_tables, found);
+  const std::size_t application_chunks = found.size();
   build_headhunting_tables(w, m.headhunting_tables);
   headhunt(w, m, m.headhunting_tables, found);
+  // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
   m.candidates.clear();
   for (const auto& f : found) m.candidates.insert(m.candidates.end(), f.begin(), f.end());
+  std::size_t applications = 0;
+  for (std::size_t c = 0; c < application_chunks; ++c) applications += found[c].size();
+  const auto middle = m.candidates.begin() + static_cast<std::ptrdiff_t>(applications);
   // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
-  std::sort(m.candidates.begin(), m.candidates.end(), [](const Candidate& a, const Candidate& b) {
+  auto by_key = [](const Candidate& a, const Candidate& b) {
     return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
-  });
+  };
+#ifdef MERCATO_CHECK_INVARIANTS
+  if (!std::is_sorted(m.candidates.begin(), middle, by_key))
+    throw InvariantViolation("invariant: applications are not in (talent, organisation) order");
+#endif
+  std::sort(middle, m.candidates.end(), by_key);
+  std::inplace_merge(m.candidates.begin(), middle, m.candidates.end(), by_key);
   m.candidates.erase(std::unique(m.candidates.begin(), m.candidates.end()), m.candidates.end());
   // 4c. offensives add their explicit target lists.
   if (!m.offensives.empty()) target_offensives(w, m);
