@@ -8,6 +8,7 @@
 // talents), 12 measured months after a 6-month warm-up, 1 thread.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +33,8 @@ double peak_rss_bytes() {
 struct Timings {
   double phases[8] = {};
   double total = 0;
-  double cpu = 0;  // processor time of all threads
+  double cpu = 0;    // processor time of all threads
+  double floor = 0;  // processor time of the floor pass
 };
 
 double cpu_seconds() {
@@ -43,6 +45,21 @@ double cpu_seconds() {
 
 constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry", "search",
                                         "offers", "clearing",  "moves", "metrics"};
+
+// The floor (performance issue): one streaming pass over every talent column with one Philox
+// draw per talent, on one core. No monthly step can cost less; the ratio full step / floor,
+// measured in the same run, says how far the model's month is from it.
+double floor_pass(const mercato::World& w, const mercato::Rng& rng, int month) {
+  const auto& t = w.talents;
+  double sum = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double u = rng.uniform(mercato::Stream::exit, month, t.uid[i]);
+    sum += u * t.ability[i] + t.wage[i] + t.unvested[i] + t.experience[i] + t.tenure[i] +
+           t.vest_left[i] + t.persona[i] + static_cast<int>(t.role[i]) + t.origin[i].value +
+           t.region[i].value + (t.employer[i].valid() ? 1.0 : 0.0) + t.prefs[i].w_money;
+  }
+  return sum;
+}
 
 }  // namespace
 
@@ -95,6 +112,7 @@ int main(int argc, char** argv) {
     }
     m.growth = true;
     Timings timings;
+    std::vector<double> per_month[8];  // each phase's time in each month
     double talent_months = 0, seekers = 0, candidates = 0, offers = 0, moves = 0;
     for (int month = 0; month < months; ++month) {
       m.month = month;
@@ -105,7 +123,9 @@ int main(int argc, char** argv) {
       auto timed = [&](int phase, auto&& fn) {
         const double start = cpu_seconds();
         fn();
-        timings.phases[phase] += cpu_seconds() - start;
+        const double spent = cpu_seconds() - start;
+        timings.phases[phase] += spent;
+        per_month[phase].push_back(spent);
       };
       timed(0, [&] { events.apply(world, m); });
       timed(1, [&] { run_lifecycle(world, m); });
@@ -121,6 +141,9 @@ int main(int argc, char** argv) {
       });
       timings.total += std::chrono::duration<double>(Clock::now() - t0).count();
       timings.cpu += cpu_seconds() - cpu0;
+      const double floor0 = cpu_seconds();
+      if (floor_pass(world, m.rng, month) < 0) std::abort();  // keep the result alive
+      timings.floor += cpu_seconds() - floor0;
       talent_months += static_cast<double>(world.talents.size());
       seekers += static_cast<double>(m.seekers.size());
       candidates += static_cast<double>(m.candidates.size());
@@ -134,7 +157,23 @@ int main(int argc, char** argv) {
     for (int p = 1; p < 8; ++p)
       std::printf(" %s %.0f%% (%.1f ms)", kPhaseNames[p], 100.0 * timings.phases[p] / timings.cpu,
                   1e3 * timings.phases[p] / months);
-    std::printf("\n%8s processor time %.1f ms/month (all threads)", "", 1e3 * timings.cpu / months);
+    std::printf(
+        "\n%8s processor time %.1f ms/month (all threads); floor %.1f ms/month (%.3g "
+        "talent-months/s), full step / floor = %.1f",
+        "", 1e3 * timings.cpu / months, 1e3 * timings.floor / months, talent_months / timings.floor,
+        timings.cpu / timings.floor);
+    // On a shared machine a stall of the whole VM lands in whichever phase is running; the
+    // median month of each phase is what the phase itself costs.
+    double typical = 0;
+    std::printf("\n%8s median month:", "");
+    for (int p = 1; p < 8; ++p) {
+      auto& v = per_month[p];
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+      const double median = v[v.size() / 2];
+      typical += median;
+      std::printf(" %s %.1f ms", kPhaseNames[p], 1e3 * median);
+    }
+    std::printf(" = %.1f ms (%.3g talent-months/s)", 1e3 * typical, talents / typical);
     std::printf(
         "\n%8s per talent-month: %.4f seekers, %.4f candidate pairs, %.4f offers, %.4f moves\n", "",
         seekers / talent_months, candidates / talent_months, offers / talent_months,

@@ -47,6 +47,8 @@ void prefetch_talent(const World& w, const MonthState& m, const OfferRange& r) {
   const auto& t = w.talents;
   const std::uint32_t i = m.offers[r.begin].talent;
   __builtin_prefetch(&t.employer[i]);
+  __builtin_prefetch(&t.ability[i]);
+  __builtin_prefetch(&t.uid[i]);
   __builtin_prefetch(&t.role[i]);
   __builtin_prefetch(&t.unvested[i]);
   __builtin_prefetch(&t.wage[i]);
@@ -105,8 +107,19 @@ void clear_auctions(World& w, MonthState& m) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const double horizon = w.params.vesting_years;
-  std::vector<std::array<std::int32_t, kRoleCount>> hired(orgs.size(), {0, 0});
-  std::vector<double> committed(orgs.size(), 0.0);               // annual spend promised this month
+  // What is left of each organisation this month, one small record each, so that an offer's
+  // checks read one cache line rather than five columns.
+  struct Room {
+    double cash_left;      // payroll budget - payroll at the month's start
+    double committed = 0;  // annual spend promised this month
+    std::array<std::int32_t, kRoleCount> vacancies;
+    std::array<std::int32_t, kRoleCount> hired{0, 0};
+  };
+  std::vector<Room> room(orgs.size());
+  for (std::size_t o = 0; o < orgs.size(); ++o)
+    room[o] = {orgs.cash_left(o),
+               0.0,
+               {orgs.vacancies(o, Role::research), orgs.vacancies(o, Role::engineering)}};
   std::vector<double> raid_committed(m.offensives.size(), 0.0);  // package value promised
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
@@ -123,6 +136,7 @@ void clear_auctions(World& w, MonthState& m) {
     const double ability = t.ability[i];
     const bool employed = t.employer[i].valid();
     const double forfeited = employed ? t.unvested[i] : 0.0;
+    const double w_money = t.prefs[i].w_money;
     Restraints held = restraints_of(w, m, i);
 
     // Outside offers, re-priced with what is left of each organisation's vacancies and cash
@@ -134,31 +148,35 @@ void clear_auctions(World& w, MonthState& m) {
     for (std::uint32_t j = range.begin; j < range.end; ++j) {
       const Offer& offer = m.offers[j];
       const std::size_t o = offer.org;
+      // The offer's wtp is min(value, max_offer, month-start cash); the cash left now is at
+      // most the month-start cash, so capping by it gives min(value, max_offer, cash left).
       double wtp = 0;
       if (offer.offensive >= 0) {
         const OffensiveTerms& terms = m.offensives[offer.offensive];
         const double cash = (terms.budget_left - raid_committed[offer.offensive]) / 4.0;
         if (cash <= 0) continue;
-        wtp = offensive_willingness_to_pay(w, terms, role, ability, cash, m.output[o]);
+        wtp = std::min(offer.wtp, cash);
         ++m.event_counts[terms.event].offers;
       } else {
-        if (hired[o][k] >= orgs.vacancies(o, role)) continue;
-        const double cash = orgs.cash_left(o) - committed[o];
+        const Room& left = room[o];
+        if (left.hired[k] >= left.vacancies[k]) continue;
+        const double cash = left.cash_left - left.committed;
         if (cash <= 0) continue;
-        wtp = willingness_to_pay(w, o, role, ability, cash, m.output[o]);
+        wtp = std::min(offer.wtp, cash);
       }
       // A mover's money-equivalent is the spend less the forfeited equity spread over H.
       const double money = wtp - forfeited / horizon;
       const double max_money = money * held.wait_factor;
       if (max_money <= 0 && !held.any()) continue;
-      const double non_money = non_money_utility(w, m, i, o);
-      const double u = utility(w, i, o, max_money, non_money);  // -infinity if max_money <= 0
+      const double non_money = offer.non_money;
+      const double u = utility_at(offer.kappa, w_money, max_money, non_money);  // -inf if <= 0
       if (held.any()) {
         held.best_without_wait =
-            std::max(held.best_without_wait, utility(w, i, o, money, non_money));
-        held.best_without_grant = std::max(
-            held.best_without_grant,
-            utility(w, i, o, (money + held.grant_left / horizon) * held.wait_factor, non_money));
+            std::max(held.best_without_wait, utility_at(offer.kappa, w_money, money, non_money));
+        held.best_without_grant =
+            std::max(held.best_without_grant,
+                     utility_at(offer.kappa, w_money,
+                                (money + held.grant_left / horizon) * held.wait_factor, non_money));
       }
       if (u > best_u) {
         second_u = best_u;
@@ -189,7 +207,7 @@ void clear_auctions(World& w, MonthState& m) {
             std::min({orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
                           marginal_value_member(w, incumbent, role, ability, m.output[incumbent]),
                       static_cast<double>(orgs.max_offer[incumbent]),
-                      t.wage[i] + orgs.cash_left(incumbent) - committed[incumbent]});
+                      t.wage[i] + room[incumbent].cash_left - room[incumbent].committed});
         stay.max_money = std::max(stay.max_money, cap);
       }
       stay.best_utility = utility(w, i, incumbent, stay.max_money, stay.non_money);
@@ -210,7 +228,7 @@ void clear_auctions(World& w, MonthState& m) {
       if (best_u <= current) continue;
       const double wage = std::clamp(indifference_money(w, i, incumbent, best_u, stay.non_money),
                                      static_cast<double>(t.wage[i]), stay.max_money);
-      committed[incumbent] += wage - t.wage[i];
+      room[incumbent].committed += wage - t.wage[i];
       m.decisions.push_back({Decision::Kind::counter, i, t.employer[i], wage, 0.0});
       continue;
     }
@@ -236,8 +254,8 @@ void clear_auctions(World& w, MonthState& m) {
     if (best_raid >= 0) {
       raid_committed[best_raid] += 4.0 * wage + bonus;
     } else {
-      hired[best][k] += 1;
-      committed[best] += wage + bonus / horizon;
+      room[best].hired[k] += 1;
+      room[best].committed += wage + bonus / horizon;
     }
     m.decisions.push_back(
         {Decision::Kind::move, i, OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});

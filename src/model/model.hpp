@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/alias_table.hpp"
@@ -20,12 +22,16 @@ struct Candidate {
   auto operator<=>(const Candidate&) const = default;
 };
 
-// An offer: the most the organisation will spend per year on the talent (MODEL.md, offers).
+// An offer: the most the organisation will spend per year on the talent (MODEL.md, offers),
+// with the parts of the talent's valuation that do not depend on the order of the auctions,
+// computed by the (parallel) offers phase so that clearing reads them in one place.
 struct Offer {
   std::uint32_t talent;
   std::uint32_t org;
-  double wtp;
+  double wtp;  // with the month-start cash; clearing caps it by the cash still left
   std::int32_t offensive = -1;  // index into MonthState::offensives for an offensive's offer
+  double non_money = 0;         // non_money_utility(talent, org)
+  double kappa = 0;             // kappa_for(talent, org)
 };
 
 // What clearing decided for one talent; applied by apply_moves.
@@ -140,6 +146,11 @@ double reservation_wage(const World& w, std::size_t i);
 double kappa_for(const World& w, std::size_t i, std::size_t o);
 // w_money * ln(kappa * money) + non_money (money <= 0 is worth -infinity).
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money);
+// The same with kappa given (an Offer carries it).
+inline double utility_at(double kappa, double w_money, double money, double non_money) {
+  if (money <= 0) return -std::numeric_limits<double>::infinity();
+  return w_money * std::log(kappa * money) + non_money;
+}
 // The money-equivalent at o that gives utility u (closed form, since money enters as a log).
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u, double non_money);
 

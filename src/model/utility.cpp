@@ -60,8 +60,7 @@ double kappa_for(const World& w, std::size_t i, std::size_t o) {
 
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money) {
   if (money <= 0) return -std::numeric_limits<double>::infinity();
-  const double kappa = kappa_for(w, i, o);
-  return w.talents.prefs[i].w_money * std::log(kappa * money) + non_money;
+  return utility_at(kappa_for(w, i, o), w.talents.prefs[i].w_money, money, non_money);
 }
 
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
