@@ -168,14 +168,15 @@ void clear_auctions(World& w, MonthState& m) {
       const double money = wtp - forfeited / horizon;
       const double max_money = money * held.wait_factor;
       if (max_money <= 0 && !held.any()) continue;
-      const double non_money = offer.non_money;
-      const double u = utility_at(offer.kappa, w_money, max_money, non_money);  // -inf if <= 0
+      const double non_money = non_money_utility(w, m, i, o);
+      const double kappa = kappa_for(w, i, o);
+      const double u = utility_at(kappa, w_money, max_money, non_money);  // -inf if <= 0
       if (held.any()) {
         held.best_without_wait =
-            std::max(held.best_without_wait, utility_at(offer.kappa, w_money, money, non_money));
+            std::max(held.best_without_wait, utility_at(kappa, w_money, money, non_money));
         held.best_without_grant =
             std::max(held.best_without_grant,
-                     utility_at(offer.kappa, w_money,
+                     utility_at(kappa, w_money,
                                 (money + held.grant_left / horizon) * held.wait_factor, non_money));
       }
       if (u > best_u) {

@@ -22,16 +22,12 @@ struct Candidate {
   auto operator<=>(const Candidate&) const = default;
 };
 
-// An offer: the most the organisation will spend per year on the talent (MODEL.md, offers),
-// with the parts of the talent's valuation that do not depend on the order of the auctions,
-// computed by the (parallel) offers phase so that clearing reads them in one place.
+// An offer: the most the organisation will spend per year on the talent (MODEL.md, offers).
 struct Offer {
   std::uint32_t talent;
   std::uint32_t org;
   double wtp;  // with the month-start cash; clearing caps it by the cash still left
   std::int32_t offensive = -1;  // index into MonthState::offensives for an offensive's offer
-  double non_money = 0;         // non_money_utility(talent, org)
-  double kappa = 0;             // kappa_for(talent, org)
 };
 
 // What clearing decided for one talent; applied by apply_moves.

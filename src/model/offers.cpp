@@ -67,17 +67,6 @@ void make_offers(World& w, MonthState& m) {
   m.offers.clear();
   for (const auto& chunk : made) m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());
   if (!m.targeted.empty()) add_offensive_offers(w, m);
-  // The talent's side of each offer, in talent order (the offers are sorted by talent).
-  const std::size_t offer_chunks = (m.offers.size() + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
-  for (std::size_t c = 0; c < offer_chunks; ++c) {
-    const std::size_t end = std::min(m.offers.size(), (c + 1) * kChunk);
-    for (std::size_t j = c * kChunk; j < end; ++j) {
-      Offer& offer = m.offers[j];
-      offer.non_money = non_money_utility(w, m, offer.talent, offer.org);
-      offer.kappa = kappa_for(w, offer.talent, offer.org);
-    }
-  }
   m.offers_to_employed = 0;
   for (const auto& offer : m.offers)
     if (t.employer[offer.talent].valid()) ++m.offers_to_employed;
