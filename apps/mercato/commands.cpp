@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "mercato/engine/simulation.hpp"
+#include "mercato/io/checkpoint.hpp"
 #include "mercato/io/outputs.hpp"
 #include "mercato/scenario/scenario.hpp"
 #include "progress_bar.hpp"
@@ -134,6 +135,40 @@ std::string quoted_command_line(int argc, const char* const* argv) {
   return line;
 }
 
+namespace {
+
+// Runs the months left with the writer (and the checkpoints, if any) observing, then prints the
+// report. After a checkpoint an interrupt says how to go on.
+int run_to_the_end(Simulation& simulation, io::RunWriter& writer, io::CheckpointWriter* checkpoints,
+                   ProgressBar& progress, bool quiet) {
+  std::vector<Observer*> observers = {&writer};
+  if (checkpoints != nullptr) observers.push_back(checkpoints);
+  RunSummary summary;
+  try {
+    summary = run_simulation(simulation, observers, [&progress](int done, int total) {
+      progress.update(done, total);
+      // After the last month the outputs may already be complete; keep them.
+      if (done < total) stop_if_interrupted();
+    });
+  } catch (const Interrupted&) {
+    if (checkpoints == nullptr || checkpoints->last_month() == 0) throw;
+    progress.clear();
+    throw Interrupted(fmt::format(
+        "interrupted; the run is saved at month {} in {}: `mercato resume {}` goes on from there",
+        checkpoints->last_month(), checkpoints->file().string(), writer.folder().string()));
+  }
+  progress.clear();
+
+  if (!quiet) {
+    const std::string report = run_report(simulation.world(), summary,
+                                          ReportContext{writer.folder(), writer.file_names()});
+    std::fputs(report.c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_command(const RunArgs& args) {
   const bool on_terminal = ::isatty(STDERR_FILENO) == 1;
   ProgressBar progress(on_terminal && !args.quiet);
@@ -145,8 +180,8 @@ int run_command(const RunArgs& args) {
 
   // The writer applies the folder policy and opens its files now, so a non-empty or unwritable
   // folder is reported before any simulation work.
-  io::RunWriter writer(folder, config.outputs,
-                       io::describe_run(config, args.threads, args.command_line), args.force);
+  const io::RunDescription description = io::describe_run(config, args.threads, args.command_line);
+  io::RunWriter writer(folder, config.outputs, description, args.force);
 
   progress.stage("building the world");
   const auto build_started = std::chrono::steady_clock::now();
@@ -166,21 +201,75 @@ int run_command(const RunArgs& args) {
   stop_if_interrupted();
 
   writer.set_setup_timings(build_seconds, warmup_seconds);
-  const std::vector<Observer*> observers = {&writer};
-  const RunSummary summary =
-      run_simulation(simulation, observers, [&progress](int done, int total) {
-        progress.update(done, total);
-        // After the last month the outputs may already be complete; keep them.
-        if (done < total) stop_if_interrupted();
-      });
-  progress.clear();
-
-  if (!args.quiet) {
-    const std::string report = run_report(simulation.world(), summary,
-                                          ReportContext{writer.folder(), writer.file_names()});
-    std::fputs(report.c_str(), stdout);
+  std::optional<io::CheckpointWriter> checkpoints;
+  if (args.checkpoint_every) {
+    checkpoints.emplace(folder / io::kCheckpointFile, simulation, writer,
+                        io::CheckpointRun{description, *args.checkpoint_every, {}});
   }
-  return 0;
+  return run_to_the_end(simulation, writer, checkpoints ? &*checkpoints : nullptr, progress,
+                        args.quiet);
+}
+
+int resume_command(const ResumeArgs& args) {
+  const bool on_terminal = ::isatty(STDERR_FILENO) == 1;
+  ProgressBar progress(on_terminal && !args.quiet);
+  const fs::path folder(args.folder);
+  const fs::path file = folder / io::kCheckpointFile;
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    throw IoError(fmt::format("cannot resume {}: no such folder", folder.string()));
+  }
+  if (!fs::exists(file, error)) {
+    if (fs::exists(folder / "manifest.json", error)) {
+      throw UsageError(fmt::format(
+          "{} holds a complete run (manifest.json) and no checkpoint: there is nothing to resume",
+          folder.string()));
+    }
+    throw IoError(
+        fmt::format("cannot resume {}: it has no {} (a run started with "
+                    "`mercato run SCENARIO -o {} --checkpoint-every MONTHS` writes one)",
+                    folder.string(), io::kCheckpointFile, folder.string()));
+  }
+
+  progress.stage("reading the checkpoint");
+  io::Checkpoint checkpoint = io::read_checkpoint(file);
+  const io::RunDescription& description = checkpoint.run.description;
+  // The checkpoint's own resolved scenario: the user repeats no flag.
+  Config config;
+  try {
+    config = scenario::load_string(description.resolved_scenario, file.string() + " (scenario)");
+  } catch (const ScenarioError& e) {
+    throw IoError(
+        fmt::format("{}: its scenario does not load in this mercato ({}); it was not "
+                    "loaded",
+                    file.string(), e.what()));
+  }
+  if (io::scenario_fingerprint(scenario::to_yaml(config)) != checkpoint.fingerprint) {
+    throw IoError(
+        fmt::format("{}: its scenario resolves differently in this mercato (fingerprint "
+                    "changed); it was not loaded",
+                    file.string()));
+  }
+  config.source_file = description.scenario_file;
+  const int threads = args.threads.value_or(description.threads);
+  const int months_done = checkpoint.simulation.months_run;
+
+  std::optional<Simulation> simulation;
+  try {
+    io::check_world_matches(checkpoint, scenario::build_world(config), file.string());
+    std::vector<Event> events = scenario::build_events(config, checkpoint.world);
+    simulation.emplace(std::move(checkpoint.world), scenario::simulation_options(config, threads),
+                       std::move(events), std::move(checkpoint.simulation));
+  } catch (const IoError&) {
+    throw;
+  } catch (const Error& e) {
+    throw IoError(fmt::format("{}: {}; it was not loaded", file.string(), e.what()));
+  }
+  io::RunWriter writer(folder, config.outputs, description, checkpoint.run.writer);
+  io::CheckpointWriter checkpoints(file, *simulation, writer, checkpoint.run);
+  checkpoints.set_last_month(months_done);
+  progress.stage(fmt::format("resuming at month {} of {}", months_done, description.months));
+  return run_to_the_end(*simulation, writer, &checkpoints, progress, args.quiet);
 }
 
 int validate_command(const ValidateArgs& args) {

@@ -23,7 +23,14 @@ struct RunArgs {
   std::vector<std::string> sets;  // "key.path=value"
   bool quiet = false;
   bool force = false;
-  std::string command_line;  // recorded in manifest.json
+  std::optional<int> checkpoint_every;  // months; none: no checkpoint
+  std::string command_line;             // recorded in manifest.json
+};
+
+struct ResumeArgs {
+  std::string folder;
+  std::optional<int> threads;  // default: the run's own
+  bool quiet = false;
 };
 
 struct ValidateArgs {
@@ -34,6 +41,8 @@ struct ValidateArgs {
 // Both return the process exit code; user errors are thrown as mercato::Error.
 int run_command(const RunArgs& args);
 int validate_command(const ValidateArgs& args);
+// Continues a run killed after a checkpoint (`mercato run --checkpoint-every`).
+int resume_command(const ResumeArgs& args);
 
 // The user pressed Ctrl-C (or the run got SIGTERM): the run stops after the current month and
 // removes its temporary files. main exits with 130, the shell's code for an interrupt.

@@ -35,6 +35,8 @@ constexpr const char* kMainExamples =
     "  mercato run scenarios/world-2025.yaml\n"
     "  mercato run scenarios/tiny.yaml -o runs/try --seed 7 --months 24 --force\n"
     "  mercato run scenarios/world-2025.yaml --set regions.FR.tax_rate=0.3 --threads 2\n"
+    "  mercato run scenarios/world-2025.yaml -o runs/long --checkpoint-every 12\n"
+    "  mercato resume runs/long\n"
     "  mercato validate scenarios/world-2025.yaml\n"
     "  mercato compare scenarios/tiny.yaml scenarios/tiny.yaml \\\n"
     "      --set-policy regions.North.tax_rate=0.25 --replicates 20 --threads 2\n"
@@ -53,10 +55,27 @@ constexpr const char* kRunExamples =
     "  mercato run scenarios/world-2025.yaml --seed 2 --months 60 --threads 2\n"
     "  mercato run scenarios/world-2025.yaml --set organisations.Meta.max_offer=3e8 \\\n"
     "      --set regions.FR.tax_rate=0.3 -o runs/fr-tax\n"
+    "  mercato run scenarios/world-2025.yaml -o runs/long --checkpoint-every 12\n"
     "\n"
     "An existing non-empty output folder is refused unless --force is given; with --force only\n"
     "mercato's own files in it are replaced. Files are written under temporary names and\n"
-    "renamed at the end, so an interrupted run leaves no half-written file.\n";
+    "renamed at the end, so an interrupted run leaves no half-written file.\n"
+    "With --checkpoint-every N the whole state of the run is saved to DIR/checkpoint.bin every N\n"
+    "months; a run killed after a checkpoint keeps it and its temporary files, and\n"
+    "`mercato resume DIR` finishes it with the same bytes as an uninterrupted run. The\n"
+    "checkpoint is removed when the run completes.\n";
+
+constexpr const char* kResumeExamples =
+    "Examples:\n"
+    "  mercato run scenarios/world-2025.yaml -o runs/long --checkpoint-every 12   # killed...\n"
+    "  mercato resume runs/long                      # ...goes on from the last checkpoint\n"
+    "  mercato resume runs/long --threads 2          # results do not depend on --threads\n"
+    "\n"
+    "Continues a run started with --checkpoint-every from DIR/checkpoint.bin: the scenario, seed,\n"
+    "months and outputs are the checkpoint's, so no flag needs repeating. The outputs are the\n"
+    "same bytes as those of an uninterrupted run (manifest.json differs only in its timings and\n"
+    "finished_at). A checkpoint that is truncated, corrupted, of another format or mercato\n"
+    "version, or whose temporary output files were changed, is refused and never loaded.\n";
 
 constexpr const char* kValidateExamples =
     "Examples:\n"
@@ -171,7 +190,23 @@ int run_cli(int argc, char** argv) {
   run->add_flag("-q,--quiet", run_args.quiet, "No progress bar and no summary");
   run->add_flag("-f,--force", run_args.force,
                 "Write into a non-empty output folder, replacing mercato's own files");
+  run->add_option("--checkpoint-every", run_args.checkpoint_every,
+                  "Save the run's whole state to OUTPUT/checkpoint.bin every MONTHS months, for "
+                  "`mercato resume`")
+      ->check(CLI::Range(1, 100000))
+      ->type_name("MONTHS");
   run->footer(std::string(kRunExamples) + "\n" + kExitCodes);
+
+  mercato::cli::ResumeArgs resume_args;
+  CLI::App* resume =
+      app.add_subcommand("resume", "Finish a run killed after a checkpoint (--checkpoint-every)");
+  resume->add_option("DIR", resume_args.folder, "The run's output folder")->required();
+  resume
+      ->add_option("--threads", resume_args.threads,
+                   "Worker threads (default: the run's; results do not depend on it)")
+      ->check(CLI::Range(1, 4096));
+  resume->add_flag("-q,--quiet", resume_args.quiet, "No progress bar and no summary");
+  resume->footer(std::string(kResumeExamples) + "\n" + kExitCodes);
 
   mercato::cli::ValidateArgs validate_args;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
@@ -246,7 +281,8 @@ int run_cli(int argc, char** argv) {
 
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
-  help->add_option("COMMAND", help_topic, "A command (run, validate, compare, ensemble, sweep)");
+  help->add_option("COMMAND", help_topic,
+                   "A command (run, resume, validate, compare, ensemble, sweep)");
 
   try {
     app.parse(argc, argv);
@@ -259,6 +295,7 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string topic;
     if (run->parsed()) topic = "run";
+    if (resume->parsed()) topic = "resume";
     if (validate->parsed()) topic = "validate";
     if (compare->parsed()) topic = "compare";
     if (ensemble->parsed()) topic = "ensemble";
@@ -267,6 +304,7 @@ int run_cli(int argc, char** argv) {
   }
 
   if (*run) return mercato::cli::run_command(run_args);
+  if (*resume) return mercato::cli::resume_command(resume_args);
   if (*validate) return mercato::cli::validate_command(validate_args);
   if (*compare) return mercato::cli::compare_command(compare_args);
   if (*ensemble) return mercato::cli::ensemble_command(ensemble_args);
@@ -282,12 +320,12 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     CLI::App* command = nullptr;
-    for (CLI::App* candidate : {run, validate, compare, ensemble, sweep}) {
+    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
       return report_usage_error(fmt::format("no command named '{}'; the commands are run, "
-                                            "validate, compare, ensemble, sweep, help",
+                                            "resume, validate, compare, ensemble, sweep, help",
                                             help_topic),
                                 "");
     }

@@ -78,14 +78,17 @@ std::string run_report(const World& world, const RunSummary& s, const ReportCont
                    grouped(s.talents_start), grouped(s.talents_end), grouped(s.entries),
                    grouped(s.exits)));
   line(fmt::format("  organisations   {}", grouped(s.organisations)));
-  line(fmt::format("  moves           {} ({:.3f} per talent-year), {} kept by a counter-offer",
-                   grouped(s.moves), s.moves_per_talent_year, grouped(s.counters_won)));
+  line(fmt::format(
+      "  moves           {} ({} per talent-year), {} kept by a counter-offer", grouped(s.moves),
+      std::isfinite(s.moves_per_talent_year) ? fmt::format("{:.3f}", s.moves_per_talent_year) : "-",
+      grouped(s.counters_won)));
   line(fmt::format("  unemployment    {} at the end", percent(s.unemployment_end)));
   line(fmt::format("  signing bonuses {} paid over the run", human_money(s.signing_bonuses)));
   line(
       fmt::format("  concentration   the 5 largest employers of elite talent hold {} of it "
-                  "(HHI {:.3f})",
-                  percent(s.elite_top5_share_end), s.elite_hhi_end));
+                  "(HHI {})",
+                  percent(s.elite_top5_share_end),
+                  std::isfinite(s.elite_hhi_end) ? fmt::format("{:.3f}", s.elite_hhi_end) : "-"));
 
   // Where the top tier works and where it was trained; brain drain = of the talents trained
   // in a region, the share working elsewhere (MODEL.md, Metrics).

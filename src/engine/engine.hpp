@@ -5,6 +5,7 @@
 
 #include "mercato/engine/events.hpp"
 #include "mercato/engine/metrics.hpp"
+#include "mercato/engine/simulation.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
@@ -23,13 +24,12 @@ class EventTimeline {
   // After the moves: one row per event that has started (events.csv), with its costs.
   std::vector<EventRow> record(World& w, const MonthState& m, YearMonth date);
 
+  // Each event's bookkeeping, for checkpoints (SimulationProgress::events).
+  const std::vector<EventProgress>& progress() const { return runtime_; }
+  void restore(std::vector<EventProgress> progress) { runtime_ = std::move(progress); }
+
  private:
-  struct Runtime {
-    double budget_left = 0;           // offensive
-    double saved_a = 0, saved_b = 0;  // values to restore after `end`
-    double month_cost = 0, cost_total = 0;
-    std::vector<std::uint8_t> raided;  // offensive: per organisation
-  };
+  using Runtime = EventProgress;
   void apply_changes(World& w, int month, std::size_t e);
   void apply_terms(World& w, MonthState& m, std::size_t e);
 
@@ -50,6 +50,9 @@ class SummaryAccumulator {
   RunSummary summary(const World& w) const;
   void set_header(std::string scenario, std::uint64_t seed, YearMonth start);
   void set_events(const std::vector<Event>& events, const World& w);
+  // What has been accumulated, for checkpoints (SimulationProgress), and back.
+  void save(SimulationProgress& progress) const;
+  void restore(SimulationProgress& progress);
 
  private:
   RunSummary summary_;

@@ -2,8 +2,11 @@
 #include "mercato/engine/simulation.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "engine/engine.hpp"
+#include "mercato/core/error.hpp"
 
 namespace mercato {
 
@@ -30,11 +33,138 @@ Simulation::Simulation(World world, SimulationOptions options, std::vector<Event
   state_->summary.set_header(options.scenario_name, state_->world.seed, options.start);
 }
 
+namespace {
+
+// A progress that does not fit its timeline or World would index out of range in the phases;
+// a checkpoint that passed its checksum never holds one, but a Simulation checks for itself.
+void check_fits(const World& w, const std::vector<Event>& events, const SimulationProgress& p,
+                const SimulationOptions& options) {
+  auto refuse = [](const std::string& what) {
+    throw Error("the saved simulation does not fit its scenario: " + what);
+  };
+  if (p.months_run < 0 || p.months_run > options.months)
+    refuse("month " + std::to_string(p.months_run) + " is outside the run's " +
+           std::to_string(options.months) + " months");
+  if (p.months_run > 0 && !p.warmed_up) refuse("months were run before the warm-up");
+  if (p.events.size() != events.size())
+    refuse(std::to_string(p.events.size()) + " events saved, the timeline has " +
+           std::to_string(events.size()));
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const bool offensive = events[e].type == EventType::offensive;
+    if (p.events[e].raided.size() != (offensive ? w.orgs.size() : 0))
+      refuse("event " + std::to_string(e) + " has a target list of the wrong size");
+  }
+  if (p.summary.events.size() != events.size())
+    refuse("the summary has " + std::to_string(p.summary.events.size()) + " events, the timeline " +
+           std::to_string(events.size()));
+  const auto event_ok = [&](int e) {
+    return e >= 0 && static_cast<std::size_t>(e) < events.size();
+  };
+  const auto org_ok = [&](OrgId o) { return o.valid() && o.index() < w.orgs.size(); };
+  for (const auto& [uid, b] : w.policy.tax_benefits)
+    if (!event_ok(b.event) || !b.region.valid() || b.region.index() >= w.regions.size())
+      refuse("a tax benefit names an unknown event or region");
+  for (const auto& [uid, g] : w.policy.grants)
+    if (!event_ok(g.event) || !org_ok(g.org) || g.vest_months <= 0)
+      refuse("a retention grant names an unknown event or organisation");
+  for (const auto& [uid, e] : w.policy.program_graduates)
+    if (!event_ok(e)) refuse("a programme graduate names an unknown event");
+  if (w.policy.program_carry.size() > events.size() * kRoleCount)
+    refuse("the training carry has more entries than the timeline's events");
+  for (const Region& r : w.regions)
+    if (r.tax_event >= static_cast<int>(events.size()) ||
+        r.non_compete_event >= static_cast<int>(events.size()))
+      refuse("a region names an unknown event");
+  if (p.has_last) {
+    const std::size_t regions = w.regions.size() * kReportTierCount;
+    if (p.last.regions.size() != regions)
+      refuse("the last month's region rows do not match the regions");
+    for (const OriginRow& row : p.last.origins)
+      if (!row.origin.valid() || row.origin.index() >= w.regions.size())
+        refuse("an origin row names an unknown region");
+  }
+  for (const MoveRecord& m : p.summary.largest_packages)
+    if (m.month < 0) refuse("a package has a negative month");
+}
+
+}  // namespace
+
+Simulation::Simulation(World world, SimulationOptions options, std::vector<Event> events,
+                       SimulationProgress progress)
+    : Simulation(std::move(world), std::move(options), std::move(events)) {
+  auto& s = *state_;
+  check_fits(s.world, s.events.events(), progress, s.options);
+  s.months_run = progress.months_run;
+  s.warmed_up = progress.warmed_up;
+  s.events.restore(std::move(progress.events));
+  s.summary.restore(progress);
+}
+
+SimulationProgress Simulation::progress() const {
+  const auto& s = *state_;
+  SimulationProgress p;
+  p.months_run = s.months_run;
+  p.warmed_up = s.warmed_up;
+  p.events = s.events.progress();
+  s.summary.save(p);
+  return p;
+}
+
 Simulation::~Simulation() = default;
 Simulation::Simulation(Simulation&&) noexcept = default;
 Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 
 namespace {
+
+// A share or a wage of nobody is undefined, not 0 (docs/outputs.md): NaN here, which the
+// writers print as an empty CSV cell, a JSON null and "-" in the command line's summary.
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+constexpr Quantiles kNobody{kUndefined, kUndefined, kUndefined, kUndefined};
+
+// Marks the month's figures whose population is empty as undefined. collect_metrics writes 0
+// for them; the counts beside each figure say whether anybody was there.
+void mark_undefined(MonthMetrics& m, const World& w, std::int64_t offers_to_employed) {
+  bool drain_unknown = false;
+  std::int64_t elite_employed = 0;
+  for (RegionRow& r : m.regions) {
+    if (r.employed == 0) r.wage = kNobody;
+    if (r.tier == ReportTier::elite) elite_employed += r.employed;
+    if (r.trained_here == 0) {
+      r.brain_drain = kUndefined;
+    } else if (r.trained_here_working_abroad == 0) {
+      drain_unknown = true;  // 0 abroad: of some employed, or of nobody employed?
+    }
+  }
+  if (drain_unknown) {
+    // Employed talents by region of training and report tier, the brain drain's denominator.
+    std::vector<std::int64_t> employed(w.regions.size() * kReportTierCount, 0);
+    const Talents& t = w.talents;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (!t.employer[i].valid()) continue;
+      const Tier tier = w.tier_of(t.ability[i]);
+      const std::size_t at = t.origin[i].index() * kReportTierCount;
+      if (tier == Tier::elite) ++employed[at + 0];
+      if (tier != Tier::rest) ++employed[at + 1];
+      ++employed[at + 2];
+    }
+    for (RegionRow& r : m.regions) {
+      const std::size_t at = r.region.index() * kReportTierCount + static_cast<std::size_t>(r.tier);
+      if (r.trained_here_working_abroad == 0 && at < employed.size() && employed[at] == 0)
+        r.brain_drain = kUndefined;
+    }
+  }
+  for (KindRow& k : m.kinds) {
+    if (k.headcount > 0) continue;
+    k.wage_mean = kUndefined;
+    k.wage = kNobody;
+  }
+  for (OrgRow& o : m.orgs)
+    if (o.research + o.engineering == 0) o.wage_mean = kUndefined;
+  if (m.market.moves == 0) m.market.package = kNobody;
+  if (offers_to_employed == 0) m.market.poaching_success = kUndefined;
+  if (elite_employed == 0) m.market.elite_top5_share = m.market.elite_hhi = kUndefined;
+}
+
 void finish_month(World& w, const MonthState& m) {
 #ifdef MERCATO_CHECK_INVARIANTS
   check_invariants(w);
@@ -72,6 +202,7 @@ const MonthMetrics& Simulation::step() {
                                     (s.months_run + 1) % s.options.origins_every_months == 0);
   const YearMonth date = s.options.start.plus_months(s.months_run);
   s.last = collect_metrics(s.world, s.month_state, date, origins_due);
+  mark_undefined(s.last, s.world, s.month_state.offers_to_employed);
   s.last.events = s.events.record(s.world, s.month_state, date);
   s.summary.add(s.world, s.last);
   ++s.months_run;
@@ -175,6 +306,21 @@ void SummaryAccumulator::add(const World& w, const MonthMetrics& metrics) {
   last_ = &last_copy_;
 }
 
+void SummaryAccumulator::save(SimulationProgress& progress) const {
+  progress.summary = summary_;
+  progress.talent_months = talent_months_;
+  progress.has_last = last_ != nullptr;
+  if (last_ != nullptr) progress.last = last_copy_;
+}
+
+void SummaryAccumulator::restore(SimulationProgress& progress) {
+  summary_ = std::move(progress.summary);
+  talent_months_ = progress.talent_months;
+  last_copy_ = std::move(progress.last);
+  last_copy_.moves.clear();
+  last_ = progress.has_last ? &last_copy_ : nullptr;
+}
+
 void SummaryAccumulator::set_events(const std::vector<Event>& events, const World& w) {
   summary_.events.clear();
   for (const Event& e : events) {
@@ -193,10 +339,11 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
                      [](const auto& a, const auto& b) { return a.second > b.second; });
   if (last_ == nullptr) return s;
   const MonthMetrics& m = *last_;
-  s.moves_per_talent_year = talent_months_ > 0 ? s.moves / (talent_months_ / 12.0) : 0.0;
+  s.moves_per_talent_year =
+      talent_months_ > 0 ? static_cast<double>(s.moves) / (talent_months_ / 12.0) : kUndefined;
   s.unemployment_end = m.market.talents > 0 ? 1.0 - static_cast<double>(m.market.employed) /
                                                         static_cast<double>(m.market.talents)
-                                            : 0.0;
+                                            : kUndefined;
   const std::size_t regions = w.regions.size();
   std::int64_t top_employed = 0, top_alive = 0;
   for (std::size_t r = 0; r < regions; ++r) {
@@ -204,7 +351,7 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
     top_alive += m.regions[r * kReportTierCount + 1].trained_here;
   }
   auto share = [](std::int64_t a, std::int64_t b) {
-    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : kUndefined;
   };
   for (std::size_t r = 0; r < regions; ++r) {
     const auto& top = m.regions[r * kReportTierCount + 1];
@@ -252,7 +399,10 @@ RunSummary SummaryAccumulator::summary(const World& w) const {
   }
   for (int q = 0; q < kReportTierCount; ++q) {
     auto& v = wages[q];
-    if (v.empty()) continue;
+    if (v.empty()) {
+      s.wage_end[q] = kNobody;
+      continue;
+    }
     std::sort(v.begin(), v.end());
     auto at = [&](double p) {
       return static_cast<double>(

@@ -32,11 +32,16 @@ std::vector<RunSummary> run_replicates(const Config& config, int replicates,
   std::vector<RunSummary> results(static_cast<std::size_t>(replicates));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(replicates));
   std::vector<char> finished(static_cast<std::size_t>(replicates), 0);
-  std::atomic<bool> failed{false};
+  // The lowest replicate that failed so far. Replicates below it still run to the end, so the
+  // error rethrown (the lowest replicate's) does not depend on which thread got there first: a
+  // replicate picked up late must not be skipped because a higher one failed meanwhile (a race
+  // that the sanitizer build's timing showed in
+  // Replicates.TheErrorOfTheLowestFailingReplicateIsRethrown).
+  std::atomic<int> lowest_failed{replicates};
   std::mutex progress_mutex;
   int done = 0;
-  auto stopping = [&] {
-    return failed.load(std::memory_order_relaxed) ||
+  auto stopping = [&](int r) {
+    return r > lowest_failed.load(std::memory_order_relaxed) ||
            (options.stop != nullptr && options.stop->load(std::memory_order_relaxed));
   };
 
@@ -58,7 +63,7 @@ std::vector<RunSummary> run_replicates(const Config& config, int replicates,
         ++done;
         if (options.on_progress) options.on_progress(done, total);
       }
-      if (stopping()) throw Abandoned{};
+      if (stopping(r)) throw Abandoned{};
     });
     results[static_cast<std::size_t>(r)] = std::move(summary);
     finished[static_cast<std::size_t>(r)] = 1;
@@ -69,14 +74,16 @@ std::vector<RunSummary> run_replicates(const Config& config, int replicates,
   // does not matter, since each result goes to its own slot.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int r = 0; r < replicates; ++r) {
-    if (stopping()) continue;
+    if (stopping(r)) continue;
     try {
       run_one(r);
     } catch (const Abandoned&) {
-      // Not an error of this replicate: another failed, or a stop was requested.
+      // Not an error of this replicate: a lower one failed, or a stop was requested.
     } catch (...) {
       errors[static_cast<std::size_t>(r)] = std::current_exception();
-      failed.store(true, std::memory_order_relaxed);
+      int lowest = lowest_failed.load(std::memory_order_relaxed);
+      while (r < lowest && !lowest_failed.compare_exchange_weak(lowest, r)) {
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 #include "io/atomic_file.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <system_error>
 #include <utility>
@@ -32,6 +34,38 @@ AtomicFile::AtomicFile(std::filesystem::path final_path)
     throw IoError(fmt::format("cannot create {}: {}", partial_path_.string(),
                               os_reason(errno != 0 ? errno : EIO)));
   }
+}
+
+AtomicFile AtomicFile::reopen(std::filesystem::path final_path, std::uint64_t bytes) {
+  AtomicFile f;
+  f.final_path_ = std::move(final_path);
+  f.partial_path_ = partial_path_of(f.final_path_);
+  f.settled_ = true;  // until it is open: a failure below must not remove the file
+  std::error_code error;
+  const auto size = std::filesystem::file_size(f.partial_path_, error);
+  if (error) {
+    throw IoError(fmt::format("cannot resume {}: {}", f.partial_path_.string(), error.message()));
+  }
+  if (size < bytes) {
+    throw IoError(fmt::format("cannot resume {}: it has {} bytes, the checkpoint recorded {}",
+                              f.partial_path_.string(), size, bytes));
+  }
+  errno = 0;
+  f.file_ = std::fopen(f.partial_path_.c_str(), "r+b");
+  if (f.file_ == nullptr) {
+    throw IoError(fmt::format("cannot open {}: {}", f.partial_path_.string(),
+                              os_reason(errno ? errno : EIO)));
+  }
+  f.settled_ = false;
+  // What was written after the checkpoint is written again by the resumed months.
+  if (::ftruncate(::fileno(f.file_), static_cast<off_t>(bytes)) != 0 ||
+      std::fseek(f.file_, 0, SEEK_END) != 0) {
+    const int e = errno;
+    f.keep();
+    throw IoError(fmt::format("cannot cut {} back to the checkpoint: {}", f.partial_path_.string(),
+                              os_reason(e ? e : EIO)));
+  }
+  return f;
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
@@ -90,6 +124,19 @@ void AtomicFile::commit() {
     throw IoError(fmt::format("cannot rename {} to {}: {}", partial_path_.string(),
                               final_path_.string(), error.message()));
   }
+  settled_ = true;
+}
+
+void AtomicFile::sync() {
+  if (file_ == nullptr) return;
+  errno = 0;
+  if (std::fflush(file_) != 0) fail("write", errno);
+  errno = 0;
+  if (::fsync(::fileno(file_)) != 0) fail("write", errno);
+}
+
+void AtomicFile::keep() noexcept {
+  if (file_ != nullptr) std::fclose(std::exchange(file_, nullptr));
   settled_ = true;
 }
 

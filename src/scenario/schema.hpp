@@ -150,7 +150,7 @@ inline constexpr std::array kOrgFields = {
     OrgField{"price", above(0), nullptr, &OrgConfig::price},
     OrgField{"mission", kShare, &OrgConfig::mission},
     OrgField{"openness", kShare, &OrgConfig::openness},
-    OrgField{"payroll_budget", above(0), nullptr, &OrgConfig::payroll_budget},
+    OrgField{"payroll_budget", at_least(0), nullptr, &OrgConfig::payroll_budget},
     OrgField{"budget_growth", kGrowth, &OrgConfig::budget_growth},
     OrgField{"target_headcount.research", at_least(0), &OrgConfig::target_research},
     OrgField{"target_headcount.engineering", at_least(0), &OrgConfig::target_engineering},

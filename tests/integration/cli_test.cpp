@@ -380,6 +380,29 @@ TEST_F(CliTest, AnInterruptedRunStopsCleanlyAndLeavesNoFile) {
   EXPECT_FALSE(fs::exists(dir)) << "the folder the run created should be gone";
 }
 
+// NaN, infinities and absurd magnitudes given with --set get one message per problem naming
+// the key, exit 1, and no output folder (the scenario layer refuses non-finite numbers and
+// magnitudes above 1e15; this pins it at the command line, for `run` and `validate`).
+TEST_F(CliTest, NonsenseValuesViaSetAreRefusedNamingTheKey) {
+  const fs::path dir = root_ / "nonsense";
+  for (const std::string key :
+       {"model.seek_rate", "regions.North.tax_rate", "organisations.Helix.max_offer", "scale"}) {
+    for (const std::string value :
+         {"nan", ".nan", "NaN", "inf", "-inf", ".inf", "-.inf", "1e308", "-1e308", "1e999"}) {
+      SCOPED_TRACE(key + "=" + value);
+      const Result r =
+          mercato(fmt::format("run {} -o {} --quiet --set {}={}", quoted(kTiny.string()),
+                              quoted(dir.string()), key, value));
+      expect_user_error(r, 1, key);
+      EXPECT_NE(r.err.find("expected"), std::string::npos) << r.err;
+      EXPECT_FALSE(fs::exists(dir));
+      expect_user_error(
+          mercato(fmt::format("validate {} --set {}={}", quoted(kTiny.string()), key, value)), 1,
+          key);
+    }
+  }
+}
+
 TEST_F(CliTest, HelpAndVersion) {
   const Result version = mercato("--version");
   EXPECT_EQ(version.exit_code, 0);

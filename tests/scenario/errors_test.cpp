@@ -136,6 +136,14 @@ TEST(ScenarioErrors, TaxRateOutsideZeroToOne) {
             "x.yaml:5:15: regions.FR.tax_rate: expected a number in [0, 1), got 1.3");
 }
 
+// A payroll budget of 0 is valid (the organisation then makes no offers:
+// Extremes.AZeroPayrollBudgetRunsAndThatOrganisationMakesNoOffers); a negative one is not.
+TEST(ScenarioErrors, PayrollBudgetMayBeZeroButNotNegative) {
+  EXPECT_NO_THROW(load_string(kMinimal + "    payroll_budget: 0\n", "x.yaml"));
+  EXPECT_EQ(only_error(kMinimal + "    payroll_budget: -1\n"),
+            "x.yaml:11:21: organisations.Lab.payroll_budget: expected a number >= 0, got -1");
+}
+
 TEST(ScenarioErrors, ShareAboveOne) {
   EXPECT_EQ(only_error(kMinimal + "    mission: 1.5\n"),
             "x.yaml:11:14: organisations.Lab.mission: expected a number in [0, 1], got 1.5");

@@ -267,20 +267,24 @@ TEST(Invariants, HoldOnHundredsOfRandomWorldsAndSeeds) {
   }
 }
 
-// Runs `c` to the end and checks what a user would read: finite figures in their ranges.
+// Runs `c` to the end and checks what a user would read: figures in their ranges, or
+// undefined (NaN, printed as an empty cell) where their population is empty.
 RunSummary run_and_check(const Config& c) {
   Simulation sim = simulation_of(c, 1);
   const RunSummary s = run_simulation(sim, {});
   EXPECT_NO_THROW(check_invariants(sim.world()));
-  EXPECT_TRUE(std::isfinite(s.moves_per_talent_year) && s.moves_per_talent_year >= 0);
-  EXPECT_TRUE(s.unemployment_end >= 0 && s.unemployment_end <= 1);
+  EXPECT_TRUE(std::isnan(s.moves_per_talent_year) ||
+              (std::isfinite(s.moves_per_talent_year) && s.moves_per_talent_year >= 0));
+  EXPECT_TRUE(std::isnan(s.unemployment_end) ||
+              (s.unemployment_end >= 0 && s.unemployment_end <= 1));
   for (const auto& r : s.regions) {
     for (double share : {r.top_work_share, r.top_origin_share, r.brain_drain_top}) {
-      EXPECT_TRUE(share >= 0 && share <= 1) << share;
+      EXPECT_TRUE(std::isnan(share) || (share >= 0 && share <= 1)) << share;
     }
   }
   for (const Quantiles& q : s.wage_end) {
-    for (double w : {q.p50, q.p90, q.p99, q.max}) EXPECT_TRUE(std::isfinite(w) && w >= 0) << w;
+    for (double w : {q.p50, q.p90, q.p99, q.max})
+      EXPECT_TRUE(std::isnan(w) || (std::isfinite(w) && w >= 0)) << w;
   }
   return s;
 }
@@ -306,6 +310,36 @@ TEST(Extremes, AScaleThatLeavesNobodyRunsEmpty) {
   const RunSummary s = run_and_check(c);
   EXPECT_EQ(s.talents_start, 0);
   EXPECT_EQ(s.moves, 0);
+  // Shares and wages of nobody are undefined, not 0 (docs/outputs.md).
+  EXPECT_TRUE(std::isnan(s.unemployment_end));
+  EXPECT_TRUE(std::isnan(s.moves_per_talent_year));
+  EXPECT_TRUE(std::isnan(s.elite_top5_share_end));
+  for (const auto& r : s.regions) {
+    EXPECT_TRUE(std::isnan(r.top_work_share));
+    EXPECT_TRUE(std::isnan(r.brain_drain_top));
+    EXPECT_TRUE(std::isnan(r.brain_drain_all));
+  }
+  for (const Quantiles& q : s.wage_end) EXPECT_TRUE(std::isnan(q.p50) && std::isnan(q.max));
+  // The monthly rows too: the regions' wages and brain drain, the kinds' mean wage.
+  Simulation sim = simulation_of(c, 1);
+  const MonthMetrics& m = sim.step();
+  for (const RegionRow& r : m.regions) {
+    EXPECT_TRUE(std::isnan(r.wage.p50)) << "a wage of nobody";
+    EXPECT_TRUE(std::isnan(r.brain_drain)) << "a share of nobody";
+  }
+  for (const KindRow& k : m.kinds) EXPECT_TRUE(std::isnan(k.wage_mean));
+  EXPECT_TRUE(std::isnan(m.market.package.p50));
+  EXPECT_TRUE(std::isnan(m.market.elite_hhi));
+}
+
+// In a populated world, a figure is undefined only where its own population is empty: the
+// wages of a region row are NaN exactly when nobody of that tier is employed there.
+TEST(Extremes, OnlyFiguresOfNobodyAreUndefined) {
+  Simulation sim = simulation_of(small_config(17, 200), 1);
+  const MonthMetrics& m = sim.step();
+  for (const RegionRow& r : m.regions) EXPECT_EQ(std::isnan(r.wage.p50), r.employed == 0);
+  for (const KindRow& k : m.kinds) EXPECT_EQ(std::isnan(k.wage_mean), k.headcount == 0);
+  EXPECT_FALSE(std::isnan(m.market.elite_hhi));
 }
 
 TEST(Extremes, ARegionThatTrainsNobodyRuns) {
@@ -315,6 +349,44 @@ TEST(Extremes, ARegionThatTrainsNobodyRuns) {
   const RunSummary s = run_and_check(c);
   EXPECT_GT(s.talents_end, 0);
   EXPECT_EQ(s.regions.at(1).top_origin_share, 0.0);
+}
+
+// A payroll budget of 0 is valid: the organisation keeps the staff it starts with but has no
+// cash, so it makes no offer (offers.cpp: no cash, no offer) and hires nobody, nor counters
+// (a counter is paid from the same cash). Everyone else trades as usual.
+TEST(Extremes, AZeroPayrollBudgetRunsAndThatOrganisationMakesNoOffers) {
+  Config c = small_config(15, 200);
+  c.organisations[1].payroll_budget = Distribution::constant(0);  // Tech
+  Simulation sim = simulation_of(c, 1);
+  const std::size_t tech = 1;
+  ASSERT_EQ(sim.world().orgs.name[tech], "Tech");
+  EXPECT_EQ(sim.world().orgs.payroll_budget[tech], 0.0);
+  const int heads_start = sim.world().orgs.total_headcount(tech);
+  std::int64_t moves = 0;
+  while (!sim.done()) {
+    const MonthMetrics& m = sim.step();
+    moves += m.market.moves;
+    for (const MoveRecord& mv : m.moves) EXPECT_NE(mv.to.index(), tech) << "month " << m.month;
+    for (const OrgRow& row : m.orgs) {
+      if (row.org.index() != tech) continue;
+      EXPECT_EQ(row.hires, 0);
+      EXPECT_EQ(row.counters_won, 0);
+      EXPECT_EQ(row.payroll_budget, 0.0);
+    }
+  }
+  EXPECT_GT(moves, 0) << "the other organisations still trade";
+  EXPECT_LE(sim.world().orgs.total_headcount(tech), heads_start);
+  EXPECT_NO_THROW(check_invariants(sim.world()));
+  const RunSummary s = run_and_check(c);
+  EXPECT_GT(s.talents_end, 0);
+}
+
+TEST(Extremes, EveryPayrollBudgetZeroRunsWithNoMoveBetweenEmployers) {
+  Config c = small_config(16, 200);
+  for (OrgConfig& o : c.organisations) o.payroll_budget = Distribution::constant(0);
+  const RunSummary s = run_and_check(c);
+  EXPECT_EQ(s.moves, 0);
+  EXPECT_EQ(s.signing_bonuses, 0.0);
 }
 
 }  // namespace

@@ -32,10 +32,38 @@ class Observer {
   }
 };
 
+// What an event of the timeline has spent and must restore (the engine's bookkeeping beside the
+// World): an offensive's budget left, the values to put back after `end`, and costs so far.
+struct EventProgress {
+  double budget_left = 0;
+  double saved_a = 0, saved_b = 0;
+  double month_cost = 0, cost_total = 0;
+  std::vector<std::uint8_t> raided;  // offensive: per organisation, 1 if targeted
+};
+
+// Everything a Simulation holds beside its World, options and timeline: where it is and what
+// it has accumulated for the run's summary. A checkpoint (io/checkpoint.hpp) stores it with
+// the World; Simulation's resuming constructor takes it back, so that the resumed run gives
+// the same bytes as an uninterrupted one.
+struct SimulationProgress {
+  int months_run = 0;
+  bool warmed_up = false;
+  std::vector<EventProgress> events;  // one per timeline event
+  RunSummary summary;                 // accumulated over the months run
+  double talent_months = 0;
+  bool has_last = false;  // whether `last` holds a month (false before the first)
+  MonthMetrics last;      // the last month's metrics, without its moves
+};
+
 class Simulation {
  public:
   // `events` is the scenario's timeline (scenario::build_events); applied first each month.
   Simulation(World world, SimulationOptions options, std::vector<Event> events = {});
+  // Resumes a simulation from the World and progress of an earlier one with the same options
+  // and timeline (a checkpoint). Throws Error when the progress does not fit the timeline or
+  // the World (a number of events, an event or organisation index out of range).
+  Simulation(World world, SimulationOptions options, std::vector<Event> events,
+             SimulationProgress progress);
   ~Simulation();
   Simulation(Simulation&&) noexcept;
   Simulation& operator=(Simulation&&) noexcept;
@@ -51,6 +79,8 @@ class Simulation {
   const std::vector<Event>& events() const;
   // Headline figures of the months run so far.
   RunSummary summary() const;
+  // The state beside the World, for a checkpoint.
+  SimulationProgress progress() const;
 
  private:
   struct State;

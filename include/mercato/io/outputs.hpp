@@ -48,6 +48,19 @@ struct RunTimings {
   double write_seconds = 0;   // formatting and writing the outputs
 };
 
+// Where one table's temporary file stood at a checkpoint: its first `bytes` bytes (CRC-32
+// `crc`) hold the header and `rows` rows. `resume` checks them and cuts off what came after.
+struct TableProgress {
+  std::string file;  // final name, e.g. "regions.csv"
+  std::uint64_t bytes = 0;
+  std::uint32_t crc = 0;
+  std::int64_t rows = 0;
+};
+struct RunWriterProgress {
+  std::vector<TableProgress> tables;
+  RunTimings timings;  // so far (run_seconds and write_seconds of the months written)
+};
+
 // The output folder policy. A missing folder is created. An existing non-empty folder is
 // refused with a UsageError unless `force`; with `force` only mercato's own files in it are
 // replaced, anything else is left alone. Throws IoError when the folder cannot be created.
@@ -66,6 +79,11 @@ class RunWriter final : public Observer {
  public:
   RunWriter(std::filesystem::path dir, OutputsConfig outputs, RunDescription description,
             bool force = false);
+  // Continues the temporary files of a run killed after a checkpoint (`mercato resume`): each
+  // must exist and begin with the bytes the checkpoint recorded (same length and CRC-32);
+  // anything written after the checkpoint is cut off. Throws IoError naming the file otherwise.
+  RunWriter(std::filesystem::path dir, OutputsConfig outputs, RunDescription description,
+            const RunWriterProgress& resume_from);
   ~RunWriter() override;
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -77,6 +95,13 @@ class RunWriter final : public Observer {
   void on_month(const World& world, const MonthMetrics& metrics) override;
   // Completes every file, writes summary.json and manifest.json, then renames them all.
   void on_finish(const World& world, const RunSummary& summary) override;
+
+  // Flushes every temporary file to the disk (fsync) and says where each stands, for a
+  // checkpoint written next.
+  RunWriterProgress sync();
+  // From now on an unfinished run (killed, interrupted, failed) leaves its temporary files for
+  // `mercato resume` instead of removing them: a checkpoint refers to them.
+  void keep_unfinished_files();
 
   const std::filesystem::path& folder() const;
   // Final file names this run writes (CSV tables, summary.json, manifest.json).
