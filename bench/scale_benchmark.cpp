@@ -176,8 +176,7 @@ int main(int argc, char** argv) {
     }
     std::printf(" = %.1f ms (%.3g talent-months/s)", 1e3 * typical, talents / typical);
     std::printf("\n%8s fastest month:", "");
-    for (int p = 1; p < 8; ++p)
-      std::printf(" %s %.1f", kPhaseNames[p], 1e3 * per_month[p].front());
+    for (int p = 1; p < 8; ++p) std::printf(" %s %.1f", kPhaseNames[p], 1e3 * per_month[p].front());
     std::printf(" = %.1f ms (%.3g talent-months/s)", 1e3 * fastest, talents / fastest);
     std::printf(
         "\n%8s per talent-month: %.4f seekers, %.4f candidate pairs, %.4f offers, %.4f moves\n", "",
