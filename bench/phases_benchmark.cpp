@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "engine/engine.hpp"
+#include "floor.hpp"
 #include "mercato/scenario/scenario.hpp"
 
 namespace mercato {
@@ -110,14 +111,25 @@ void Metrics(benchmark::State& s) {
   });
 }
 
-// Arguments are scale x 1000: 200 = 10^5 talents.
-BENCHMARK(Lifecycle)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Entry)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Search)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Offers)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Clearing)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Moves)->Arg(200)->Unit(benchmark::kMillisecond);
-BENCHMARK(Metrics)->Arg(200)->Unit(benchmark::kMillisecond);
+// The floor on the same world, without a copy: one streaming pass with one Philox draw per
+// talent. Each phase's time divided by this one is its multiple of the floor.
+void Floor(benchmark::State& state) {
+  Fixture& f = fixture(scale_of(state));
+  int month = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(bench::floor_pass(f.world, f.month.rng, month++));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(f.world.talents.size()));
+}
+
+// Arguments are scale x 1000: 200 = 10^5 talents, 2000 = 10^6.
+#define MERCATO_PHASE(name) BENCHMARK(name)->Arg(200)->Arg(2000)->Unit(benchmark::kMillisecond)
+MERCATO_PHASE(Floor);
+MERCATO_PHASE(Lifecycle);
+MERCATO_PHASE(Entry);
+MERCATO_PHASE(Search);
+MERCATO_PHASE(Offers);
+MERCATO_PHASE(Clearing);
+MERCATO_PHASE(Moves);
+MERCATO_PHASE(Metrics);
 
 }  // namespace
 }  // namespace mercato

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "floor.hpp"
 #include "mercato/scenario/scenario.hpp"
 
 namespace {
@@ -45,21 +46,6 @@ double cpu_seconds() {
 
 constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry", "search",
                                         "offers", "clearing",  "moves", "metrics"};
-
-// The floor (performance issue): one streaming pass over every talent column with one Philox
-// draw per talent, on one core. No monthly step can cost less; the ratio full step / floor,
-// measured in the same run, says how far the model's month is from it.
-double floor_pass(const mercato::World& w, const mercato::Rng& rng, int month) {
-  const auto& t = w.talents;
-  double sum = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const double u = rng.uniform(mercato::Stream::exit, month, t.uid[i]);
-    sum += u * t.ability[i] + t.wage[i] + t.unvested[i] + t.experience[i] + t.tenure[i] +
-           t.vest_left[i] + t.persona[i] + static_cast<int>(t.role[i]) + t.origin[i].value +
-           t.region[i].value + (t.employer[i].valid() ? 1.0 : 0.0) + t.prefs[i].w_money;
-  }
-  return sum;
-}
 
 }  // namespace
 
@@ -142,7 +128,7 @@ int main(int argc, char** argv) {
       timings.total += std::chrono::duration<double>(Clock::now() - t0).count();
       timings.cpu += cpu_seconds() - cpu0;
       const double floor0 = cpu_seconds();
-      if (floor_pass(world, m.rng, month) < 0) std::abort();  // keep the result alive
+      if (bench::floor_pass(world, m.rng, month) < 0) std::abort();  // keep the result alive
       timings.floor += cpu_seconds() - floor0;
       talent_months += static_cast<double>(world.talents.size());
       seekers += static_cast<double>(m.seekers.size());

@@ -15,7 +15,12 @@ void AliasTable::finish() {
   alias_.resize(n);
   small_.clear();
   large_.clear();
-  if (n == 0) return;
+  small_.reserve(n);
+  large_.reserve(n);
+  if (n == 0) {
+    release_scratch();
+    return;
+  }
   const double mean = total_ / static_cast<double>(n);
   for (std::size_t j = 0; j < n; ++j) {
     scaled_[j] /= mean;
@@ -34,6 +39,13 @@ void AliasTable::finish() {
     }
   }
   // Leftovers (rounding) keep probability 1 and alias themselves.
+  release_scratch();
+}
+
+void AliasTable::release_scratch() {
+  std::vector<double>().swap(scaled_);
+  std::vector<std::uint32_t>().swap(small_);
+  std::vector<std::uint32_t>().swap(large_);
 }
 
 }  // namespace mercato

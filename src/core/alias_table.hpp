@@ -12,7 +12,10 @@ class AliasTable {
   // Items with weight <= 0 are never drawn. Reuses its buffers across builds.
   void build(const std::vector<std::uint32_t>& items, const std::vector<double>& weights);
   // The same in place, without a copy of the items: clear(), add() each item, then finish().
+  // The build's scratch (scaled weights, worklists) is released by finish(), so that the
+  // tables hold 12 bytes per item between builds; clear() reserves it again at last size.
   void clear() {
+    scaled_.reserve(items_.size());
     items_.clear();
     scaled_.clear();
     total_ = 0;
@@ -44,6 +47,8 @@ class AliasTable {
   }
 
  private:
+  void release_scratch();
+
   std::vector<std::uint32_t> items_;
   std::vector<float> prob_;
   std::vector<std::uint32_t> alias_;

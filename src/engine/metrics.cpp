@@ -104,42 +104,43 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   }
 
   // Brain drain: of the employed talents trained in a region, the share working elsewhere.
-  // Wages grouped by region x tier and kind x tier in two flat arrays (counting sort on the
-  // counts above), so the quantiles need no per-group allocation.
-  std::vector<std::size_t> region_at(out.regions.size() + 1, 0), kind_at(out.kinds.size() + 1, 0);
-  for (std::size_t c = 0; c < out.regions.size(); ++c)
-    region_at[c + 1] = region_at[c] + static_cast<std::size_t>(out.regions[c].employed);
-  for (std::size_t c = 0; c < out.kinds.size(); ++c)
-    kind_at[c + 1] = kind_at[c] + static_cast<std::size_t>(out.kinds[c].headcount);
-  std::vector<float> region_wages(region_at.back()), kind_wages(kind_at.back());
-  {
-    std::vector<std::size_t> region_next(region_at.begin(), region_at.end() - 1);
-    std::vector<std::size_t> kind_next(kind_at.begin(), kind_at.end() - 1);
+  // Wages grouped by region x tier, then by kind x tier, in one flat array (counting sort on
+  // the counts above), so the quantiles need no per-group allocation and one buffer serves both.
+  std::vector<float> wages;
+  auto group_wages = [&](std::vector<std::size_t> at, auto group_of) {
+    wages.resize(at.back());
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (!t.employer[i].valid()) continue;
       const Tier tier = w.tier_of(t.ability[i]);
-      const std::size_t region = t.region[i].index();
-      const auto kind = static_cast<std::size_t>(orgs.kind[t.employer[i].index()]);
+      const std::size_t group = group_of(i);
       for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
         if (q == 1 && tier == Tier::rest) continue;
-        region_wages[region_next[region * kReportTierCount + q]++] = t.wage[i];
-        kind_wages[kind_next[kind * kReportTierCount + q]++] = t.wage[i];
+        wages[at[group * kReportTierCount + q]++] = t.wage[i];
       }
     }
-  }
+  };
+  std::vector<std::size_t> at(out.regions.size() + 1, 0);
+  for (std::size_t c = 0; c < out.regions.size(); ++c)
+    at[c + 1] = at[c] + static_cast<std::size_t>(out.regions[c].employed);
+  group_wages(at, [&](std::size_t i) { return t.region[i].index(); });
   for (std::size_t c = 0; c < out.regions.size(); ++c) {
     auto& row = out.regions[c];
     row.brain_drain = employed_by_origin[c] > 0
                           ? static_cast<double>(row.trained_here_working_abroad) /
                                 static_cast<double>(employed_by_origin[c])
                           : 0.0;
-    row.wage =
-        quantiles(region_wages.data() + region_at[c], region_wages.data() + region_at[c + 1]);
+    row.wage = quantiles(wages.data() + at[c], wages.data() + at[c + 1]);
   }
+  at.assign(out.kinds.size() + 1, 0);
+  for (std::size_t c = 0; c < out.kinds.size(); ++c)
+    at[c + 1] = at[c] + static_cast<std::size_t>(out.kinds[c].headcount);
+  group_wages(at, [&](std::size_t i) {
+    return static_cast<std::size_t>(orgs.kind[t.employer[i].index()]);
+  });
   for (std::size_t c = 0; c < out.kinds.size(); ++c) {
     auto& row = out.kinds[c];
     if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
-    row.wage = quantiles(kind_wages.data() + kind_at[c], kind_wages.data() + kind_at[c + 1]);
+    row.wage = quantiles(wages.data() + at[c], wages.data() + at[c + 1]);
   }
 
   // Output by region and kind; named organisations; concentration of elite talent.

@@ -108,6 +108,14 @@ struct MonthState {
 // results merged in chunk order are bit-identical for any number of threads.
 inline constexpr std::size_t kChunk = 8192;
 
+// The number of elements in per-chunk results, to reserve their concatenation exactly.
+template <class T>
+std::size_t total_size(const std::vector<std::vector<T>>& chunks) {
+  std::size_t n = 0;
+  for (const auto& chunk : chunks) n += chunk.size();
+  return n;
+}
+
 // --- production and valuation (MODEL.md, Production) ---
 // Annual value of o's output, P * Y.
 double output_value(const World& w, std::size_t o);

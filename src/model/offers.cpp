@@ -65,7 +65,11 @@ void make_offers(World& w, MonthState& m) {
     }
   }
   m.offers.clear();
-  for (const auto& chunk : made) m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());
+  m.offers.reserve(total_size(made));
+  for (auto& chunk : made) {
+    m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());
+    std::vector<Offer>().swap(chunk);
+  }
   if (!m.targeted.empty()) add_offensive_offers(w, m);
   m.offers_to_employed = 0;
   for (const auto& offer : m.offers)

@@ -227,10 +227,14 @@ void search_candidates(World& w, MonthState& m) {
   build_headhunting_tables(w, m.headhunting_tables);
   headhunt(w, m, m.headhunting_tables, found);
   // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
-  m.candidates.clear();
-  for (const auto& f : found) m.candidates.insert(m.candidates.end(), f.begin(), f.end());
   std::size_t applications = 0;
   for (std::size_t c = 0; c < application_chunks; ++c) applications += found[c].size();
+  m.candidates.clear();
+  m.candidates.reserve(total_size(found));
+  for (auto& f : found) {
+    m.candidates.insert(m.candidates.end(), f.begin(), f.end());
+    std::vector<Candidate>().swap(f);
+  }
   const auto middle = m.candidates.begin() + static_cast<std::ptrdiff_t>(applications);
   // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
   auto by_key = [](const Candidate& a, const Candidate& b) {
