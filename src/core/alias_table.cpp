@@ -15,12 +15,12 @@ void AliasTable::finish() {
   alias_.resize(n);
   small_.clear();
   large_.clear();
-  small_.reserve(n);
-  large_.reserve(n);
   if (n == 0) {
     release_scratch();
     return;
   }
+  small_.reserve(n);
+  large_.reserve(n);
   const double mean = total_ / static_cast<double>(n);
   for (std::size_t j = 0; j < n; ++j) {
     scaled_[j] /= mean;

@@ -9,7 +9,7 @@ namespace mercato {
 
 class AliasTable {
  public:
-  // Items with weight <= 0 are never drawn. Reuses its buffers across builds.
+  // Items with weight <= 0 are never drawn. Keeps its item buffers across builds.
   void build(const std::vector<std::uint32_t>& items, const std::vector<double>& weights);
   // The same in place, without a copy of the items: clear(), add() each item, then finish().
   // The build's scratch (scaled weights, worklists) is released by finish(), so that the
