@@ -5,6 +5,9 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   logLevel: 'warn',
+  // Library mode leaves `process.env.NODE_ENV` in the code (ECharts reads it); a page has no
+  // `process`.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -77,6 +77,13 @@ std::string script_safe(std::string_view data_json) {
   return out;
 }
 
+// The run folder's own name, also for "runs/base/" (whose filename() is empty).
+std::string folder_name(const std::filesystem::path& folder) {
+  const std::filesystem::path normal = std::filesystem::absolute(folder).lexically_normal();
+  return normal.has_filename() ? normal.filename().string()
+                               : normal.parent_path().filename().string();
+}
+
 }  // namespace
 
 std::string report_page(std::string_view title, std::string_view data_json) {
@@ -108,8 +115,7 @@ void write_report(const std::filesystem::path& run_folder, const std::filesystem
   }
   // Read everything before creating any file: a bad run folder leaves nothing behind.
   const std::string data = run_document(run_folder);
-  const std::string title =
-      fmt::format("mercato report: {}", std::filesystem::absolute(run_folder).filename().string());
+  const std::string title = fmt::format("mercato report: {}", folder_name(run_folder));
   io::AtomicFile file(output);
   file.write(report_page(title, data));
   file.commit();

@@ -45,6 +45,19 @@ json number_or_null(const std::optional<double>& value) {
 struct Calendar {
   std::vector<std::string> dates;
   std::map<std::string, std::size_t> index;  // date -> position
+
+  // The position of row `r`'s date; a date that regions.csv does not have means the tables
+  // are not of one run.
+  std::size_t month_of(const CsvTable& table, std::size_t r, std::size_t date_column) const {
+    const auto found = index.find(table.rows()[r][date_column]);
+    if (found == index.end()) {
+      throw IoError(
+          fmt::format("cannot read {}: line {} has the date '{}', which regions.csv "
+                      "does not have (are the files of one run?)",
+                      table.path().string(), r + 2, table.rows()[r][date_column]));
+    }
+    return found->second;
+  }
 };
 
 Calendar calendar_of(const CsvTable& table) {
@@ -80,7 +93,7 @@ json region_series(const CsvTable& table, const Calendar& calendar,
   for (std::size_t r = 0; r < table.rows().size(); ++r) {
     const auto& row = table.rows()[r];
     if (row[tier_column] != tier) continue;
-    const std::size_t month = calendar.index.at(row[date]);
+    const std::size_t month = calendar.month_of(table, r, date);
     values[row[region]][month] = table.number(r, column);
     totals[month] += table.number(r, column).value_or(0.0);
   }
@@ -188,7 +201,7 @@ json market_series(const CsvTable& table, const Calendar& calendar,
     json points = json::array();
     points.get_ref<json::array_t&>().resize(calendar.dates.size(), nullptr);
     for (std::size_t r = 0; r < table.rows().size(); ++r) {
-      points[calendar.index.at(table.rows()[r][date])] = number_or_null(table.number(r, column));
+      points[calendar.month_of(table, r, date)] = number_or_null(table.number(r, column));
     }
     result[name] = std::move(points);
   }
@@ -245,7 +258,7 @@ json events_over_time(const fs::path& folder, const Calendar& calendar) {
         event["series"][column].get_ref<json::array_t&>().resize(calendar.dates.size(), nullptr);
       }
     }
-    const std::size_t month = calendar.index.at(row[date]);
+    const std::size_t month = calendar.month_of(table, r, date);
     for (const std::string& column : columns) {
       event["series"][column][month] = table.required_number(r, table.column(column));
     }
@@ -341,7 +354,8 @@ std::string run_document(const fs::path& run_folder) {
                            : json();
   document["elite_employers"] = elite_employers(run_folder, calendar.dates.back());
   document["events"] = events_over_time(run_folder, calendar);
-  return document.dump();
+  // Names come from scenario files; a byte that is not UTF-8 is replaced, not fatal.
+  return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace mercato::report
