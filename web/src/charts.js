@@ -65,13 +65,16 @@ export function payOption(doc, tier) {
     ['p99', '99th percentile', '#08519c'],
     ['max', 'highest', '#08306b'],
   ];
+  // The log axis starts at the power of ten below the lowest wage, not at $1.
+  const values = rows.flatMap((row) => quantiles.map(([key]) => row[key])).filter((v) => v > 0);
+  const floor = values.length ? 10 ** Math.floor(Math.log10(Math.min(...values))) : 1;
   return {
     title: TITLE,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => money(v) },
     legend: { top: 0 },
     grid: GRID,
     xAxis: { type: 'category', data: doc.regions },
-    yAxis: { type: 'log', name: 'annual wage (log scale)', axisLabel: { formatter: (v) => money(v) } },
+    yAxis: { type: 'log', min: floor, name: 'annual wage (log scale)', axisLabel: { formatter: (v) => money(v) } },
     series: quantiles.map(([key, name, color]) => ({
       name,
       type: 'bar',
@@ -195,6 +198,9 @@ export function eliteEmployersOption(doc) {
   };
 }
 
+// Blues, greens and purples, apart from the oranges of the costs.
+const EFFECT_COLOURS = ['#3366cc', '#109618', '#990099', '#0099c6', '#66aa00', '#316395', '#994499', '#22aa99'];
+
 const EFFECT_NAMES = {
   offers: 'offers', accepted: 'offers accepted', declined: 'offers declined',
   beneficiaries: 'beneficiaries', departures_avoided: 'departures avoided', trained: 'graduates arrived',
@@ -219,7 +225,7 @@ export function eventOption(doc, event) {
       { name: 'cost since the start', type: 'line', showSymbol: false, color: '#e6550d', data: event.series.cost_total, tooltip: { valueFormatter: (v) => money(v) } },
       ...effects.map((key, i) => ({
         name: EFFECT_NAMES[key], type: 'line', showSymbol: false, yAxisIndex: 1,
-        color: PALETTE[i % PALETTE.length], data: event.series[key], tooltip: { valueFormatter: (v) => count(v) },
+        color: EFFECT_COLOURS[i % EFFECT_COLOURS.length], data: event.series[key], tooltip: { valueFormatter: (v) => count(v) },
       })),
     ],
   };
