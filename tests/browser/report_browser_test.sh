@@ -11,4 +11,4 @@ mkdir -p "$artefacts"
 "$mercato" report "$artefacts/run" -o "$artefacts/report.html" -q
 "$node" tests/browser/report_test.mjs "$artefacts/report.html" "$artefacts/report.png" \
   work-share brain-drain pay flows packages package-quantiles concentration elite-employers \
-  event-0 event-1 event-2 event-3 event-4
+  event-0 event-1 event-2 event-3 event-4 event-5
