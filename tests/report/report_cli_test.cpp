@@ -181,7 +181,7 @@ TEST_F(ReportCliTest, NoValueCanEndTheScriptElement) {
   std::ofstream(scenario) << fmt::format(
       "extends: {}\nname: \"x</script><script>alert(1)</script><!--\"\n", kTimeline.string());
   const fs::path run = root_ / "run";
-  ASSERT_EQ(mercato(fmt::format("run {} -o {} --months 3 -q", shell_quoted(scenario.string()),
+  ASSERT_EQ(mercato(fmt::format("run {} -o {} --months 8 -q", shell_quoted(scenario.string()),
                                 shell_quoted(run.string())))
                 .exit_code,
             0);
