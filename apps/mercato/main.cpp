@@ -16,6 +16,7 @@
 #include "mercato/core/error.hpp"
 #include "mercato/experiment/sweep.hpp"
 #include "mercato/io/outputs.hpp"
+#include "report_command.hpp"
 
 namespace {
 
@@ -43,6 +44,7 @@ constexpr const char* kMainExamples =
     "  mercato ensemble scenarios/tiny.yaml --replicates 20 -o runs/tiny.db\n"
     "  mercato sweep experiments/tiny-tax.yaml --threads 2\n"
     "  mpirun -np 4 mercato sweep experiments/tiny-tax.yaml\n"
+    "  mercato report runs/world-2025               # writes runs/world-2025/report.html\n"
     "  mercato help run\n"
     "\n"
     "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
@@ -137,6 +139,19 @@ constexpr const char* kSweepExamples =
     "keeps the finished runs and runs the rest; a database made by another experiment is\n"
     "refused (--force replaces it). Under mpirun, rank 0 hands out runs and writes the database;\n"
     "the rows are the same as in one process.\n";
+
+constexpr const char* kReportExamples =
+    "Examples:\n"
+    "  mercato run scenarios/world-2025.yaml -o runs/base\n"
+    "  mercato report runs/base                       # writes runs/base/report.html\n"
+    "  mercato report runs/base -o base.html --force  # replace an earlier report\n"
+    "\n"
+    "Writes one HTML file that opens offline (scripts, styles and data inlined) with interactive\n"
+    "charts of the run: top-tier work share and brain drain by region over time, pay by region\n"
+    "and tier, the moves between regions (Sankey), the largest packages, the concentration of\n"
+    "elite talent and each event's cost and effects (docs/report.md). An existing file is\n"
+    "refused unless --force is given; the file is written under a temporary name and renamed\n"
+    "when complete. Ensemble and sweep databases are not read yet.\n";
 
 void add_experiment_options(CLI::App* command, mercato::cli::ExperimentArgs& args) {
   command
@@ -279,10 +294,21 @@ int run_cli(int argc, char** argv) {
   add_experiment_options(sweep, sweep_args);
   sweep->footer(std::string(kSweepExamples) + "\n" + kExitCodes);
 
+  mercato::cli::ReportArgs report_args;
+  CLI::App* report =
+      app.add_subcommand("report", "Write one self-contained HTML page of charts of a run");
+  report->add_option("RUN_DIR", report_args.input, "The run's output folder (mercato run -o)")
+      ->required();
+  report->add_option("-o,--output", report_args.output,
+                     "The HTML file (default: RUN_DIR/report.html)");
+  report->add_flag("-f,--force", report_args.force, "Replace an existing file");
+  report->add_flag("-q,--quiet", report_args.quiet, "Print nothing on success");
+  report->footer(std::string(kReportExamples) + "\n" + kExitCodes);
+
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
   help->add_option("COMMAND", help_topic,
-                   "A command (run, resume, validate, compare, ensemble, sweep)");
+                   "A command (run, resume, validate, compare, ensemble, sweep, report)");
 
   try {
     app.parse(argc, argv);
@@ -300,6 +326,7 @@ int run_cli(int argc, char** argv) {
     if (compare->parsed()) topic = "compare";
     if (ensemble->parsed()) topic = "ensemble";
     if (sweep->parsed()) topic = "sweep";
+    if (report->parsed()) topic = "report";
     return report_usage_error(e.what(), topic);
   }
 
@@ -309,6 +336,7 @@ int run_cli(int argc, char** argv) {
   if (*compare) return mercato::cli::compare_command(compare_args);
   if (*ensemble) return mercato::cli::ensemble_command(ensemble_args);
   if (*sweep) return mercato::cli::sweep_command(sweep_args);
+  if (*report) return mercato::cli::report_command(report_args);
   if (*help) {
     if (help_topic.empty()) {
       // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
@@ -320,14 +348,15 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     CLI::App* command = nullptr;
-    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep}) {
+    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep, report}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
-      return report_usage_error(fmt::format("no command named '{}'; the commands are run, "
-                                            "resume, validate, compare, ensemble, sweep, help",
-                                            help_topic),
-                                "");
+      return report_usage_error(
+          fmt::format("no command named '{}'; the commands are run, "
+                      "resume, validate, compare, ensemble, sweep, report, help",
+                      help_topic),
+          "");
     }
     fmt::print("{}", command->help("mercato"));
     return 0;
