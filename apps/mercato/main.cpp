@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "experiment_commands.hpp"
@@ -43,6 +44,7 @@ constexpr const char* kMainExamples =
     "  mercato ensemble scenarios/tiny.yaml --replicates 20 -o runs/tiny.db\n"
     "  mercato sweep experiments/tiny-tax.yaml --threads 2\n"
     "  mpirun -np 4 mercato sweep experiments/tiny-tax.yaml\n"
+    "  mercato calibrate calibrations/world-2019.yaml --threads 2\n"
     "  mercato help run\n"
     "\n"
     "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
@@ -137,6 +139,18 @@ constexpr const char* kSweepExamples =
     "keeps the finished runs and runs the rest; a database made by another experiment is\n"
     "refused (--force replaces it). Under mpirun, rank 0 hands out runs and writes the database;\n"
     "the rows are the same as in one process.\n";
+
+constexpr const char* kCalibrateExamples =
+    "Examples:\n"
+    "  mercato calibrate calibrations/world-2019.yaml --threads 2 -o runs/world-2019-fit\n"
+    "  mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit   # resumes\n"
+    "  mercato validate runs/world-2019-fit/best.yaml\n"
+    "\n"
+    "Writes best.yaml (a scenario that extends the base), targets.csv (data vs model, 95%\n"
+    "interval over replicates, contribution to the loss), trace.csv (every evaluation),\n"
+    "report.md and journal.csv. Stopped (Ctrl-C) and started again with the same command, it\n"
+    "replays the journal and goes on; a changed calibration is refused (--force starts over).\n"
+    "Runs in one process (replicates on threads), also under mpirun.\n";
 
 void add_experiment_options(CLI::App* command, mercato::cli::ExperimentArgs& args) {
   command
@@ -279,10 +293,26 @@ int run_cli(int argc, char** argv) {
   add_experiment_options(sweep, sweep_args);
   sweep->footer(std::string(kSweepExamples) + "\n" + kExitCodes);
 
+  mercato::cli::CalibrateArgs calibrate_args;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Fit a scenario's free parameters to published figures (docs/calibration.md)");
+  calibrate->add_option("CALIBRATION", calibrate_args.file, "Calibration file (YAML)")->required();
+  calibrate->add_option("-o,--output", calibrate_args.output,
+                        "Output folder (default: runs/<name>-calibration); resumed when it holds "
+                        "this calibration's journal");
+  calibrate
+      ->add_option("--threads", calibrate_args.threads,
+                   "Replicates run at once (default: every core)")
+      ->check(CLI::Range(1, 4096));
+  calibrate->add_flag("-f,--force", calibrate_args.force,
+                      "Start over in a non-empty folder (replaces its journal)");
+  calibrate->add_flag("-q,--quiet", calibrate_args.quiet, "No progress and no summary");
+  calibrate->footer(std::string(kCalibrateExamples) + "\n" + kExitCodes);
+
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
   help->add_option("COMMAND", help_topic,
-                   "A command (run, resume, validate, compare, ensemble, sweep)");
+                   "A command (run, resume, validate, compare, ensemble, sweep, calibrate)");
 
   try {
     app.parse(argc, argv);
@@ -300,6 +330,7 @@ int run_cli(int argc, char** argv) {
     if (compare->parsed()) topic = "compare";
     if (ensemble->parsed()) topic = "ensemble";
     if (sweep->parsed()) topic = "sweep";
+    if (calibrate->parsed()) topic = "calibrate";
     return report_usage_error(e.what(), topic);
   }
 
@@ -309,6 +340,7 @@ int run_cli(int argc, char** argv) {
   if (*compare) return mercato::cli::compare_command(compare_args);
   if (*ensemble) return mercato::cli::ensemble_command(ensemble_args);
   if (*sweep) return mercato::cli::sweep_command(sweep_args);
+  if (*calibrate) return mercato::cli::calibrate_command(calibrate_args);
   if (*help) {
     if (help_topic.empty()) {
       // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
@@ -320,14 +352,15 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     CLI::App* command = nullptr;
-    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep}) {
+    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep, calibrate}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
-      return report_usage_error(fmt::format("no command named '{}'; the commands are run, "
-                                            "resume, validate, compare, ensemble, sweep, help",
-                                            help_topic),
-                                "");
+      return report_usage_error(
+          fmt::format("no command named '{}'; the commands are run, "
+                      "resume, validate, compare, ensemble, sweep, calibrate, help",
+                      help_topic),
+          "");
     }
     fmt::print("{}", command->help("mercato"));
     return 0;
