@@ -478,6 +478,10 @@ double CalibrationTarget::scale() const {
 }
 
 Calibration load_calibration(const std::string& path, const MeasureKeys& measure_keys) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw IoError(fmt::format("cannot read calibration file '{}': {}", path,
+                              fs::exists(path, ec) ? "not a file" : "no such file"));
   const std::string text = detail::read_scenario_file(path);
   Diagnostics diagnostics;
   bool ok = false;
