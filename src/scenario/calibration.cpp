@@ -355,15 +355,15 @@ std::optional<std::string> find_figure(const YAML::Node& figures, const std::str
   YAML::Node node;
   for (const char* section : {"targets", "inputs"})
     if (figures[section] && figures[section][parts[0]]) {
-      node = figures[section][parts[0]];
+      node.reset(figures[section][parts[0]]);  // reset rebinds; `=` would overwrite
       break;
     }
   if (!node) return fmt::format("no figure '{}' under targets or inputs", parts[0]);
   for (std::size_t i = 1; i < parts.size(); ++i) {
     if (node.IsMap() && node["values"] && node["values"][parts[i]])
-      node = node["values"][parts[i]];
+      node.reset(node["values"][parts[i]]);
     else if (node.IsMap() && node[parts[i]])
-      node = node[parts[i]];
+      node.reset(node[parts[i]]);
     else
       return fmt::format("figure '{}' has no '{}'", parts[0], parts[i]);
   }
