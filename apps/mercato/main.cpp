@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "experiment_commands.hpp"
@@ -45,6 +46,7 @@ constexpr const char* kMainExamples =
     "  mercato sweep experiments/tiny-tax.yaml --threads 2\n"
     "  mpirun -np 4 mercato sweep experiments/tiny-tax.yaml\n"
     "  mercato report runs/world-2025               # writes runs/world-2025/report.html\n"
+    "  mercato calibrate calibrations/world-2019.yaml --threads 2\n"
     "  mercato help run\n"
     "\n"
     "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
@@ -152,6 +154,17 @@ constexpr const char* kReportExamples =
     "elite talent and each event's cost and effects (docs/report.md). An existing file is\n"
     "refused unless --force is given; the file is written under a temporary name and renamed\n"
     "when complete. Ensemble and sweep databases are not read yet.\n";
+constexpr const char* kCalibrateExamples =
+    "Examples:\n"
+    "  mercato calibrate calibrations/world-2019.yaml --threads 2 -o runs/world-2019-fit\n"
+    "  mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit   # resumes\n"
+    "  mercato validate runs/world-2019-fit/best.yaml\n"
+    "\n"
+    "Writes best.yaml (a scenario that extends the base), targets.csv (data vs model, 95%\n"
+    "interval over replicates, contribution to the loss), trace.csv (every evaluation),\n"
+    "report.md and journal.csv. Stopped (Ctrl-C) and started again with the same command, it\n"
+    "replays the journal and goes on; a changed calibration is refused (--force starts over).\n"
+    "Runs in one process (replicates on threads), also under mpirun.\n";
 
 void add_experiment_options(CLI::App* command, mercato::cli::ExperimentArgs& args) {
   command
@@ -305,10 +318,27 @@ int run_cli(int argc, char** argv) {
   report->add_flag("-q,--quiet", report_args.quiet, "Print nothing on success");
   report->footer(std::string(kReportExamples) + "\n" + kExitCodes);
 
+  mercato::cli::CalibrateArgs calibrate_args;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Fit a scenario's free parameters to published figures (docs/calibration.md)");
+  calibrate->add_option("CALIBRATION", calibrate_args.file, "Calibration file (YAML)")->required();
+  calibrate->add_option("-o,--output", calibrate_args.output,
+                        "Output folder (default: runs/<name>-calibration); resumed when it holds "
+                        "this calibration's journal");
+  calibrate
+      ->add_option("--threads", calibrate_args.threads,
+                   "Replicates run at once (default: every core)")
+      ->check(CLI::Range(1, 4096));
+  calibrate->add_flag("-f,--force", calibrate_args.force,
+                      "Start over in a non-empty folder (replaces its journal)");
+  calibrate->add_flag("-q,--quiet", calibrate_args.quiet, "No progress and no summary");
+  calibrate->footer(std::string(kCalibrateExamples) + "\n" + kExitCodes);
+
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
-  help->add_option("COMMAND", help_topic,
-                   "A command (run, resume, validate, compare, ensemble, sweep, report)");
+  help->add_option(
+      "COMMAND", help_topic,
+      "A command (run, resume, validate, compare, ensemble, sweep, report, calibrate)");
 
   try {
     app.parse(argc, argv);
@@ -327,6 +357,7 @@ int run_cli(int argc, char** argv) {
     if (ensemble->parsed()) topic = "ensemble";
     if (sweep->parsed()) topic = "sweep";
     if (report->parsed()) topic = "report";
+    if (calibrate->parsed()) topic = "calibrate";
     return report_usage_error(e.what(), topic);
   }
 
@@ -337,6 +368,7 @@ int run_cli(int argc, char** argv) {
   if (*ensemble) return mercato::cli::ensemble_command(ensemble_args);
   if (*sweep) return mercato::cli::sweep_command(sweep_args);
   if (*report) return mercato::cli::report_command(report_args);
+  if (*calibrate) return mercato::cli::calibrate_command(calibrate_args);
   if (*help) {
     if (help_topic.empty()) {
       // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
@@ -348,13 +380,14 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     CLI::App* command = nullptr;
-    for (CLI::App* candidate : {run, resume, validate, compare, ensemble, sweep, report}) {
+    for (CLI::App* candidate :
+         {run, resume, validate, compare, ensemble, sweep, report, calibrate}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
       return report_usage_error(
           fmt::format("no command named '{}'; the commands are run, "
-                      "resume, validate, compare, ensemble, sweep, report, help",
+                      "resume, validate, compare, ensemble, sweep, report, calibrate, help",
                       help_topic),
           "");
     }

@@ -430,4 +430,50 @@ TEST_F(CliTest, HelpAndVersion) {
   EXPECT_NE(none.out.find("Examples:"), std::string::npos);
 }
 
+// `mercato calibrate` (docs/calibration.md): the outputs, a best.yaml that `validate` loads,
+// `help` listing the command, a bad file reported at its line (exit 1), a folder holding
+// another calibration refused (exit 2).
+TEST_F(CliTest, CalibrateWritesItsOutputsAndRefusesAnotherCalibrationsFolder) {
+  EXPECT_NE(mercato("help").out.find("calibrate"), std::string::npos);
+  const Result help = mercato("help calibrate");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--output", "--threads", "--force", "--quiet", "Examples:"})
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
+
+  auto calibration = [&](int budget) {
+    return write_scenario(
+        "fit.yaml",
+        fmt::format("scenario: {}\nseed: 3\nmonths: 6\nwarmup_months: 3\nreplicates: 2\n"
+                    "optimiser: nelder_mead\nbudget: {}\n"
+                    "parameters:\n  - {{key: regions.North.tax_rate, range: [0.2, 0.5]}}\n"
+                    "targets:\n  - {{measure: top_work_share.North, value: 0.6, "
+                    "tolerance: 0.05}}\n",
+                    kTiny.string(), budget));
+  };
+  const fs::path out = root_ / "fit";
+  const Result r = mercato(fmt::format("calibrate {} -o {} --threads 2",
+                                       quoted(calibration(3).string()), quoted(out.string())));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("top_work_share.North"), std::string::npos) << r.out;
+  for (const char* file : {"best.yaml", "targets.csv", "trace.csv", "report.md", "journal.csv"})
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+  EXPECT_EQ(lines_of(read_file(out / "trace.csv")).size(), 4u);
+  EXPECT_EQ(mercato(fmt::format("validate {}", quoted((out / "best.yaml").string()))).exit_code, 0);
+
+  // The same command again replays the journal: no new evaluation, the same best.yaml.
+  const std::string best = read_file(out / "best.yaml");
+  const Result again = mercato(fmt::format("calibrate {} -o {} --threads 2",
+                                           quoted(calibration(3).string()), quoted(out.string())));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("3 evaluations replayed"), std::string::npos) << again.out;
+  EXPECT_EQ(read_file(out / "best.yaml"), best);
+
+  expect_user_error(mercato(fmt::format("calibrate {} -o {}", quoted(calibration(5).string()),
+                                        quoted(out.string()))),
+                    2, "journal of another calibration");
+  const fs::path bad = write_scenario("bad.yaml", "scenario: nowhere.yaml\nbudget: 0\n");
+  expect_user_error(mercato(fmt::format("calibrate {}", quoted(bad.string()))), 1,
+                    "bad.yaml:2:9: budget");
+}
+
 }  // namespace

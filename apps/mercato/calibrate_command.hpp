@@ -1,0 +1,22 @@
+// `mercato calibrate`: fits a scenario's free parameters to published figures
+// (docs/calibration.md). The work is the experiment library's; this file turns flags into
+// options, shows progress and prints the fit.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mercato::cli {
+
+struct CalibrateArgs {
+  std::string file;            // the calibration file
+  std::string output;          // empty: runs/<calibration name>-calibration
+  std::optional<int> threads;  // replicates at once; default every core
+  bool force = false;
+  bool quiet = false;
+};
+
+// Returns the exit code; user errors are thrown as mercato::Error, Ctrl-C as Interrupted.
+int calibrate_command(const CalibrateArgs& args);
+
+}  // namespace mercato::cli

@@ -1,0 +1,190 @@
+#include "mercato/experiment/measures.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+namespace mercato::experiment {
+
+namespace {
+
+bool is_industry(OrgKind kind) {
+  return kind != OrgKind::university && kind != OrgKind::public_lab;
+}
+
+// A region or a group: the regions it covers, as a mask over region indices.
+struct Area {
+  std::string id;
+  std::vector<char> covers;
+};
+
+std::vector<Area> areas_of(const World& world) {
+  std::vector<Area> out;
+  const std::size_t n = world.regions.size();
+  for (std::size_t r = 0; r < n; ++r) {
+    Area a{world.regions[r].id, std::vector<char>(n, 0)};
+    a.covers[r] = 1;
+    out.push_back(std::move(a));
+  }
+  for (const auto& g : world.groups) {
+    Area a{g.id, std::vector<char>(n, 0)};
+    for (const RegionId r : g.regions) a.covers[r.index()] = 1;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+double share(double part, double whole) {
+  return whole > 0 ? part / whole : 0.0;
+}
+
+// First jobs of new research graduates by region of training x region of work x industry.
+struct FirstJobs {
+  std::size_t regions = 0;
+  std::vector<std::int64_t> count;  // (origin * regions + work) * 2 + industry
+
+  void add(std::size_t origin, std::size_t work, bool industry) {
+    ++count[(origin * regions + work) * 2 + (industry ? 1 : 0)];
+  }
+  std::int64_t at(std::size_t origin, std::size_t work, int industry) const {
+    return count[(origin * regions + work) * 2 + static_cast<std::size_t>(industry)];
+  }
+};
+
+class MeasuresRecorder final : public Observer {
+ public:
+  explicit MeasuresRecorder(Measures& out) : out_(out) {}
+
+  void on_month(const World& world, const MonthMetrics& metrics) override {
+    if (jobs_.regions == 0) {
+      jobs_.regions = world.regions.size();
+      jobs_.count.assign(jobs_.regions * jobs_.regions * 2, 0);
+    }
+    const auto& t = world.talents;
+    for (const MoveRecord& mv : metrics.moves) {
+      if (mv.from.valid() || mv.role != Role::research) continue;
+      // Talents are stored in increasing uid order (world.hpp), and a talent hired this month
+      // is still there at the end of the month.
+      const auto it = std::lower_bound(t.uid.begin(), t.uid.end(), mv.talent);
+      if (it == t.uid.end() || *it != mv.talent) continue;
+      const auto i = static_cast<std::size_t>(it - t.uid.begin());
+      if (t.experience[i] >= kGraduateMonths) continue;
+      jobs_.add(t.origin[i].index(), mv.to_region.index(),
+                is_industry(world.orgs.kind[mv.to.index()]));
+    }
+  }
+
+  void on_finish(const World& world, const RunSummary& summary) override {
+    out_.clear();
+    stock_measures(world);
+    graduate_measures(world);
+    out_["moves_per_talent_year"] = summary.moves_per_talent_year;
+    out_["unemployment"] = summary.unemployment_end;
+  }
+
+ private:
+  void stock_measures(const World& world) {
+    const auto& t = world.talents;
+    const std::size_t n = world.regions.size();
+    std::vector<double> top_work(n, 0), top_origin(n, 0), wage_sum(n, 0), employed(n, 0);
+    std::array<double, kOrgKindCount> kind_sum{}, kind_heads{}, kind_top_sum{}, kind_top_heads{};
+    double top_employed = 0, top_all = 0, top_abroad = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const bool top = world.tier_of(t.ability[i]) != Tier::rest;
+      if (top) {
+        top_all += 1;
+        top_origin[t.origin[i].index()] += 1;
+      }
+      if (!t.employer[i].valid()) continue;
+      const std::size_t r = t.region[i].index();
+      const auto k = static_cast<std::size_t>(world.orgs.kind[t.employer[i].index()]);
+      wage_sum[r] += t.wage[i];
+      employed[r] += 1;
+      kind_sum[k] += t.wage[i];
+      kind_heads[k] += 1;
+      if (!top) continue;
+      kind_top_sum[k] += t.wage[i];
+      kind_top_heads[k] += 1;
+      top_employed += 1;
+      top_work[r] += 1;
+      if (t.region[i] != t.origin[i]) top_abroad += 1;
+    }
+    for (const Area& a : areas_of(world)) {
+      double work = 0, origin = 0, wages = 0, heads = 0;
+      for (std::size_t r = 0; r < n; ++r) {
+        if (!a.covers[r]) continue;
+        work += top_work[r];
+        origin += top_origin[r];
+        wages += wage_sum[r];
+        heads += employed[r];
+      }
+      out_["top_work_share." + a.id] = share(work, top_employed);
+      out_["top_origin_share." + a.id] = share(origin, top_all);
+      out_["top_leakage." + a.id] = share(origin, top_all) - share(work, top_employed);
+      if (heads > 0) out_["wage_mean.region." + a.id] = wages / heads;
+    }
+    out_["top_working_abroad"] = share(top_abroad, top_employed);
+    for (std::size_t k = 0; k < kOrgKindCount; ++k) {
+      const std::string kind(kOrgKindNames[k]);
+      if (kind_heads[k] > 0) out_["wage_mean.kind." + kind] = kind_sum[k] / kind_heads[k];
+      if (kind_top_heads[k] > 0)
+        out_["top_wage_mean.kind." + kind] = kind_top_sum[k] / kind_top_heads[k];
+    }
+  }
+
+  void graduate_measures(const World& world) {
+    const std::size_t n = world.regions.size();
+    if (jobs_.regions != n) return;  // no month after warm-up
+    double all = 0, all_industry = 0;
+    for (const Area& a : areas_of(world)) {
+      double jobs = 0, industry = 0, home = 0;
+      for (std::size_t o = 0; o < n; ++o) {
+        if (!a.covers[o]) continue;
+        for (std::size_t w = 0; w < n; ++w) {
+          const double here = static_cast<double>(jobs_.at(o, w, 0) + jobs_.at(o, w, 1));
+          jobs += here;
+          industry += static_cast<double>(jobs_.at(o, w, 1));
+          if (a.covers[w]) home += here;
+        }
+      }
+      if (jobs == 0) continue;
+      out_["graduates_to_industry." + a.id] = industry / jobs;
+      out_["graduates_staying." + a.id] = home / jobs;
+    }
+    for (std::size_t o = 0; o < n; ++o)
+      for (std::size_t w = 0; w < n; ++w) {
+        all += static_cast<double>(jobs_.at(o, w, 0) + jobs_.at(o, w, 1));
+        all_industry += static_cast<double>(jobs_.at(o, w, 1));
+      }
+    if (all > 0) out_["graduates_to_industry"] = all_industry / all;
+  }
+
+  Measures& out_;
+  FirstJobs jobs_;
+};
+
+}  // namespace
+
+std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids,
+                                      const std::vector<std::string>& group_ids) {
+  std::vector<std::string> out = {"top_working_abroad", "graduates_to_industry",
+                                  "moves_per_talent_year", "unemployment"};
+  std::vector<std::string> areas = region_ids;
+  areas.insert(areas.end(), group_ids.begin(), group_ids.end());
+  for (const auto& a : areas)
+    for (const char* m : {"top_work_share", "top_origin_share", "top_leakage",
+                          "graduates_to_industry", "graduates_staying", "wage_mean.region"})
+      out.push_back(fmt::format("{}.{}", m, a));
+  for (const auto kind : kOrgKindNames) {
+    out.push_back(fmt::format("wage_mean.kind.{}", kind));
+    out.push_back(fmt::format("top_wage_mean.kind.{}", kind));
+  }
+  return out;
+}
+
+std::unique_ptr<Observer> record_measures(Measures& out) {
+  return std::make_unique<MeasuresRecorder>(out);
+}
+
+}  // namespace mercato::experiment

@@ -1,0 +1,269 @@
+// `mercato calibrate` on scenarios/tiny.yaml (docs/calibration.md): the loss is zero when the
+// model's figures equal the targets; a synthetic calibration recovers a parameter from targets
+// the model itself produced at a known value; a calibration stopped after k evaluations and run
+// again ends with the same files as an uninterrupted one; bad calibration files are reported
+// at their line. Runs are short (9 months after a 6-month warm-up, 2 replicates) so the file
+// runs in seconds.
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "mercato/experiment/calibration.hpp"
+#include "mercato/experiment/measures.hpp"
+#include "mercato/experiment/replicates.hpp"
+#include "mercato/scenario/scenario.hpp"
+#include "support/files.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mercato::ScenarioError;
+using mercato::experiment::CalibrationOptions;
+using mercato::experiment::CalibrationResult;
+using mercato::experiment::load_calibration;
+using mercato::experiment::run_calibration;
+using mercato::testing::read_file;
+
+const fs::path kTiny = fs::path(MERCATO_SOURCE_DIR) / "scenarios" / "tiny.yaml";
+
+// The free parameter and the figure that answers to it: the share of a hire's value a university
+// is willing to pay sets its offers, so the mean wage at universities rises with it (measured:
+// $86k at 0.4, $136k at 0.9).
+constexpr const char* kKey = "model.kinds.university.value_share";
+constexpr const char* kMeasure = "wage_mean.kind.university";
+constexpr const char* kSecondMeasure = "top_wage_mean.kind.university";
+constexpr double kLow = 0.3, kHigh = 1.0, kTrue = 0.7;
+
+class CalibrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() /
+            fmt::format("mercato-calibration-{}-{}", ::getpid(), info->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // The model's replicate means of `measures` at `value` of kKey, with the calibration's seed,
+  // months and warm-up: what the data would be if tiny.yaml were the world.
+  static std::vector<double> model_figures(double value, const std::vector<std::string>& measures) {
+    const auto config = mercato::scenario::load(kTiny.string(), {{kKey, fmt::format("{}", value)},
+                                                                 {"seed", "3"},
+                                                                 {"months", "9"},
+                                                                 {"model.warmup_months", "6"}});
+    std::vector<mercato::experiment::Measures> runs(2);
+    mercato::experiment::ReplicateOptions options;
+    options.threads = 2;
+    options.observers = [&runs](int r) {
+      std::vector<std::unique_ptr<mercato::Observer>> out;
+      out.push_back(mercato::experiment::record_measures(runs[static_cast<std::size_t>(r)]));
+      return out;
+    };
+    mercato::experiment::run_replicates(config, 2, options);
+    std::vector<double> out;
+    for (const auto& m : measures) out.push_back((runs[0].at(m) + runs[1].at(m)) / 2);
+    return out;
+  }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path file = root_ / name;
+    std::ofstream(file) << text;
+    return file;
+  }
+
+  // A calibration of kKey on tiny.yaml against literal targets.
+  fs::path calibration(const std::string& optimiser, int budget, const std::string& start,
+                       const std::vector<double>& targets) {
+    std::string text = fmt::format(
+        "name: synthetic\n"
+        "scenario: {}\n"
+        "seed: 3\nmonths: 9\nwarmup_months: 6\nreplicates: 2\n"
+        "optimiser: {}\nbudget: {}\n"
+        "parameters:\n"
+        "  - {{key: {}, range: [{}, {}], log: true{}}}\n"
+        "targets:\n",
+        kTiny.string(), optimiser, budget, kKey, kLow, kHigh, start);
+    const char* measures[] = {kMeasure, kSecondMeasure};
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      text += fmt::format("  - {{measure: {}, value: {}, weight: {}}}\n", measures[i], targets[i],
+                          i == 0 ? 1 : 0);
+    return write("calibration.yaml", text);
+  }
+
+  static CalibrationOptions two_threads() {
+    CalibrationOptions o;
+    o.threads = 2;
+    return o;
+  }
+
+  fs::path root_;
+};
+
+// Targets equal to the model's own figures at the first candidate: every contribution is 0.
+// The candidate is the value the optimiser runs (start: kTrue, through the log-scale map), read
+// from a first calibration's trace.
+TEST_F(CalibrationTest, LossIsZeroWhenTheFiguresEqualTheTargets) {
+  const std::string start = fmt::format(", start: {}", kTrue);
+  const auto probe = load_calibration(calibration("nelder_mead", 1, start, {1.0, 1.0}).string());
+  const double value = run_calibration(probe, root_ / "probe", two_threads()).trace[0].values[0];
+  EXPECT_NEAR(value, kTrue, 1e-6 * kTrue);
+  const auto figures = model_figures(value, {kMeasure, kSecondMeasure});
+  const auto c = load_calibration(calibration("nelder_mead", 1, start, figures).string());
+  const CalibrationResult r = run_calibration(c, root_ / "out", two_threads());
+  ASSERT_EQ(r.trace.size(), 1u);
+  EXPECT_EQ(r.trace[0].values[0], value);
+  EXPECT_EQ(r.trace[0].loss, 0.0);
+  for (const auto& f : r.fit) EXPECT_EQ(f.contribution, 0.0) << f.target.measure;
+  // A target 10% above its figure costs ((m - d) / |d|)^2 = (0.1 / 1.1)^2 times its weight.
+  auto off = c.targets;
+  off[0].value = figures[0] * 1.1;
+  const auto fit = mercato::experiment::fit_targets(off, r.trace[0].measures);
+  EXPECT_NEAR(fit[0].contribution, std::pow(0.1 / 1.1, 2), 1e-9);
+}
+
+// Targets made by the model at kTrue; the optimiser starts at the low end of the range and
+// must come back to kTrue within 10% (common random numbers make the loss exactly 0 there).
+TEST_F(CalibrationTest, RecoversAKnownParameterFromItsOwnFigures) {
+  const auto figures = model_figures(kTrue, {kMeasure});
+  const auto c = load_calibration(
+      calibration("nelder_mead", 25, fmt::format(", start: {}", kLow * 1.2), figures).string());
+  const CalibrationResult r = run_calibration(c, root_ / "out", two_threads());
+  const auto& best = r.trace[static_cast<std::size_t>(r.best)];
+  EXPECT_GT(r.trace.front().loss, 0.05);
+  EXPECT_LT(best.loss, 1e-3);
+  EXPECT_NEAR(best.values[0], kTrue, 0.1 * kTrue);
+  // The calibrated scenario loads and holds the best value.
+  const auto loaded = mercato::scenario::load((root_ / "out" / "best.yaml").string());
+  EXPECT_EQ(loaded.name, "tiny");
+  EXPECT_NE(read_file(root_ / "out" / "best.yaml")
+                .find(fmt::format("value_share: {}",
+                                  mercato::scenario::format_parameter(best.values[0]))),
+            std::string::npos);
+}
+
+// Stopped after 3 evaluations (the Ctrl-C path) and run again, the calibration replays the
+// journal and writes the same files as one that was never stopped.
+TEST_F(CalibrationTest, ResumedCalibrationEqualsAnUninterruptedOne) {
+  const auto local = load_calibration(calibration("nelder_mead", 6, "", {1.0e5, 0.5}).string());
+  const CalibrationResult whole = run_calibration(local, root_ / "whole", two_threads());
+
+  CalibrationOptions cut = two_threads();
+  cut.stop_after = 3;
+  EXPECT_THROW(run_calibration(local, root_ / "resumed", cut), mercato::experiment::Stopped);
+  EXPECT_FALSE(fs::exists(root_ / "resumed" / "best.yaml"));
+  const CalibrationResult resumed = run_calibration(local, root_ / "resumed", two_threads());
+  EXPECT_EQ(resumed.replayed, 3);
+  ASSERT_EQ(resumed.trace.size(), whole.trace.size());
+  for (const char* file : {"trace.csv", "targets.csv", "best.yaml", "journal.csv"})
+    EXPECT_EQ(read_file(root_ / "resumed" / file), read_file(root_ / "whole" / file)) << file;
+
+  // Another calibration in the same folder is refused, not mixed in.
+  auto other = local;
+  other.budget = 7;
+  EXPECT_THROW(run_calibration(other, root_ / "resumed", two_threads()), mercato::UsageError);
+}
+
+TEST_F(CalibrationTest, TwoParametersRunWithBobyqaAndAGlobalMethod) {
+  for (const char* optimiser : {"bobyqa", "crs2", "isres"}) {
+    const auto file = write(
+        fmt::format("{}.yaml", optimiser),
+        fmt::format("scenario: {}\nseed: 3\nmonths: 6\nwarmup_months: 3\nreplicates: 1\n"
+                    "optimiser: {}\nbudget: 4\n"
+                    "parameters:\n"
+                    "  - {{key: regions.North.tax_rate, range: [0.2, 0.5]}}\n"
+                    "  - {{key: regions.South.visa_friction, range: [0.1, 1.0], log: true}}\n"
+                    "targets:\n"
+                    "  - {{measure: top_work_share.North, value: 0.6, range: [0.55, 0.65]}}\n",
+                    kTiny.string(), optimiser));
+    const CalibrationResult r =
+        run_calibration(load_calibration(file.string()), root_ / optimiser, two_threads());
+    EXPECT_EQ(r.trace.size(), 4u) << optimiser;
+    for (const auto& e : r.trace) {
+      EXPECT_GE(e.values[0], 0.2);
+      EXPECT_LE(e.values[0], 0.5);
+    }
+  }
+}
+
+// Each mistake at its line, all at once.
+TEST_F(CalibrationTest, BadFilesAreReportedAtTheirLine) {
+  auto messages = [&](const std::string& text) {
+    const auto file = write("bad.yaml", text);
+    try {
+      load_calibration(file.string());
+    } catch (const ScenarioError& e) {
+      std::string out;
+      for (const auto& d : e.diagnostics()) out += d.to_string() + "\n";
+      return out;
+    }
+    return std::string("(loaded)");
+  };
+  const std::string head = fmt::format("scenario: {}\n", kTiny.string());
+  const std::string good_parameter =
+      "parameters:\n  - {key: regions.North.tax_rate, range: [0.2, 0.5]}\n";
+  const std::string good_target = "targets:\n  - {measure: top_work_share.North, value: 0.6}\n";
+
+  const std::string unknown =
+      messages(head + "budjet: 3\nbudget: 3\n" + good_parameter + good_target);
+  EXPECT_NE(unknown.find("bad.yaml:2:1: budjet: unknown key 'budjet'; did you mean 'budget'?"),
+            std::string::npos)
+      << unknown;
+
+  const std::string bounds = messages(head +
+                                      "budget: 3\nparameters:\n"
+                                      "  - {key: regions.North.tax_rate, range: [0.5, "
+                                      "0.2]}\n" +
+                                      good_target);
+  EXPECT_NE(bounds.find("parameters[0].range: expected low < high, got [0.5, 0.2]"),
+            std::string::npos)
+      << bounds;
+
+  const std::string measure = messages(head + "budget: 3\n" + good_parameter +
+                                       "targets:\n  - {measure: top_work_share.Nort, value: 1}\n");
+  EXPECT_NE(measure.find("bad.yaml:6:15: targets[0].measure: unknown measure "
+                         "'top_work_share.Nort'; did you mean 'top_work_share.North'?"),
+            std::string::npos)
+      << measure;
+
+  const std::string missing =
+      messages("scenario: nowhere.yaml\nbudget: 3\n" + good_parameter + good_target);
+  EXPECT_NE(missing.find("bad.yaml:1:11: scenario: base scenario 'nowhere.yaml' not found"),
+            std::string::npos)
+      << missing;
+
+  const std::string budget = messages(head + "budget: 0\n" + good_parameter + good_target);
+  EXPECT_NE(budget.find("bad.yaml:2:9: budget: expected an integer"), std::string::npos) << budget;
+
+  const std::string key = messages(head +
+                                   "budget: 3\nparameters:\n"
+                                   "  - {key: regions.Narth.tax_rate, range: [0.2, 0.5]}\n" +
+                                   good_target);
+  EXPECT_NE(key.find("parameters[0].key: the scenario rejects regions.Narth.tax_rate"),
+            std::string::npos)
+      << key;
+
+  // A figure of data/figures.yaml: its value and range are the target's.
+  const auto c = [&] {
+    write("figures.yaml",
+          "targets:\n  share: {range: [0.53, 0.55]}\n  split: {values: {a: 0.2, b: 0.8}}\n");
+    return load_calibration(
+        write("good.yaml", head + "figures: figures.yaml\nbudget: 3\n" + good_parameter +
+                               "targets:\n  - {measure: top_working_abroad, figure: share}\n"
+                               "  - {measure: top_work_share.North, figure: split.b, "
+                               "tolerance: 0.02}\n")
+            .string());
+  }();
+  EXPECT_DOUBLE_EQ(c.targets[0].value, 0.54);
+  EXPECT_DOUBLE_EQ(c.targets[0].low, 0.53);
+  EXPECT_DOUBLE_EQ(c.targets[1].value, 0.8);
+  EXPECT_DOUBLE_EQ(c.targets[1].high, 0.82);
+  EXPECT_NEAR(c.targets[1].scale(), 0.02, 1e-12);
+}
+
+}  // namespace
