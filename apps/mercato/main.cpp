@@ -147,13 +147,19 @@ constexpr const char* kReportExamples =
     "  mercato run scenarios/world-2025.yaml -o runs/base\n"
     "  mercato report runs/base                       # writes runs/base/report.html\n"
     "  mercato report runs/base -o base.html --force  # replace an earlier report\n"
+    "  mercato sweep experiments/tiny-tax.yaml -o runs/tiny-tax.db\n"
+    "  mercato report runs/tiny-tax.db                # writes runs/tiny-tax.report.html\n"
+    "  mercato report runs/compare-tiny-vs-tiny       # a mercato compare folder\n"
     "\n"
     "Writes one HTML file that opens offline (scripts, styles and data inlined) with interactive\n"
-    "charts of the run: top-tier work share and brain drain by region over time, pay by region\n"
-    "and tier, the moves between regions (Sankey), the largest packages, the concentration of\n"
-    "elite talent and each event's cost and effects (docs/report.md). An existing file is\n"
-    "refused unless --force is given; the file is written under a temporary name and renamed\n"
-    "when complete. Ensemble and sweep databases are not read yet.\n";
+    "charts (docs/report.md). Of a run folder: top-tier work share and brain drain by region\n"
+    "over time, pay by region and tier, the moves between regions (Sankey), the largest\n"
+    "packages, the concentration of elite talent and each event's cost and effects. Of an\n"
+    "ensemble's or sweep's database, or a compare folder: every headline figure per point with\n"
+    "its 95% interval, each point against the baseline (point 0, or the base scenario) with the\n"
+    "interval of the paired difference, and the top tier's work share over time. An existing\n"
+    "file is refused unless --force is given; the file is written under a temporary name and\n"
+    "renamed when complete.\n";
 constexpr const char* kCalibrateExamples =
     "Examples:\n"
     "  mercato calibrate calibrations/world-2019.yaml --threads 2 -o runs/world-2019-fit\n"
@@ -309,11 +315,17 @@ int run_cli(int argc, char** argv) {
 
   mercato::cli::ReportArgs report_args;
   CLI::App* report =
-      app.add_subcommand("report", "Write one self-contained HTML page of charts of a run");
-  report->add_option("RUN_DIR", report_args.input, "The run's output folder (mercato run -o)")
+      app.add_subcommand("report",
+                         "Write one self-contained HTML page of charts of a run or an "
+                         "experiment");
+  report
+      ->add_option("INPUT", report_args.input,
+                   "A run folder (mercato run -o), a compare folder, or an ensemble's or "
+                   "sweep's database")
       ->required();
   report->add_option("-o,--output", report_args.output,
-                     "The HTML file (default: RUN_DIR/report.html)");
+                     "The HTML file (default: RUN_DIR/report.html, or DB.report.html beside "
+                     "a database)");
   report->add_flag("-f,--force", report_args.force, "Replace an existing file");
   report->add_flag("-q,--quiet", report_args.quiet, "Print nothing on success");
   report->footer(std::string(kReportExamples) + "\n" + kExitCodes);

@@ -101,7 +101,14 @@ std::string report_page(std::string_view title, std::string_view data_json) {
   return page;
 }
 
-void write_report(const std::filesystem::path& run_folder, const std::filesystem::path& output,
+std::string document_of(const std::filesystem::path& input) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(input, error)) return database_document(input);
+  if (is_comparison_folder(input)) return comparison_document(input);
+  return run_document(input);
+}
+
+void write_report(const std::filesystem::path& input, const std::filesystem::path& output,
                   bool force) {
   std::error_code error;
   if (std::filesystem::is_directory(output, error)) {
@@ -113,9 +120,9 @@ void write_report(const std::filesystem::path& run_folder, const std::filesystem
         fmt::format("output file {} exists; use --force to replace it or -o to choose another",
                     output.string()));
   }
-  // Read everything before creating any file: a bad run folder leaves nothing behind.
-  const std::string data = run_document(run_folder);
-  const std::string title = fmt::format("mercato report: {}", folder_name(run_folder));
+  // Read everything before creating any file: a bad input leaves nothing behind.
+  const std::string data = document_of(input);
+  const std::string title = fmt::format("mercato report: {}", folder_name(input));
   io::AtomicFile file(output);
   file.write(report_page(title, data));
   file.commit();

@@ -1,7 +1,7 @@
 // Opens a page written by `mercato report` in Debian's Chromium (headless, through
 // playwright-core; no browser is downloaded) and checks what a reader would see: no console
 // error and no page error, every chart container drawn (a canvas of non-zero size), the
-// tier selectors redraw their chart. Saves a full-page screenshot beside the page.
+// selectors redraw their chart. Saves a full-page screenshot beside the page.
 //
 // node tests/browser/report_test.mjs REPORT.html SCREENSHOT.png [EXPECTED_CHARTS...]
 // EXPECTED_CHARTS: ids of sections that must be there (e.g. work-share flows event-0).
@@ -80,14 +80,21 @@ try {
     });
     if (colours < 3) fail(`chart '${id}' looks blank (${colours} colours)`);
   }
-  // Every tier selector redraws its chart without an error.
+  // Every selector (tier, figure, point) redraws its chart without an error: each of its first
+  // twelve options, then back to the first.
   for (const select of await page.$$('section select')) {
-    for (const tier of ['elite', 'all', 'top']) await select.selectOption(tier);
+    const values = await select.$$eval('option', (options) => options.map((o) => o.value));
+    for (const value of [...values.slice(1, 12), values[0]]) await select.selectOption(value);
   }
-  const rows = await page.$$eval('#packages tbody tr', (nodes) => nodes.length);
-  if (rows === 0) fail('the table of the largest packages is empty');
+  const rows = await page.$$eval('section table tbody tr', (nodes) => nodes.length);
+  if (expected.includes('packages')) {
+    const packages = await page.$$eval('#packages tbody tr', (nodes) => nodes.length);
+    if (packages === 0) fail('the table of the largest packages is empty');
+  } else if (rows === 0) {
+    fail('the page has no table rows');
+  }
   await page.screenshot({ path: screenshot, fullPage: true });
-  console.log(`${charts.length} charts drawn: ${ids.join(', ')}; ${rows} packages; screenshot ${screenshot}`);
+  console.log(`${charts.length} charts drawn: ${ids.join(', ')}; ${rows} table rows; screenshot ${screenshot}`);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -6,9 +6,11 @@
 // non-zero and never destroy an earlier file.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -69,6 +71,31 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
   std::size_t count = 0;
   for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
   return count;
+}
+
+// One number from an SQL query of a results database (the test's own reading of the file).
+double query_number(const fs::path& database, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  double value = std::nan("");
+  if (sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_type(statement, 0) != SQLITE_NULL) {
+    value = sqlite3_column_double(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+const json& metric_of(const json& data, const std::string& name) {
+  for (const json& metric : data["metrics"]) {
+    if (metric["metric"] == name) return metric;
+  }
+  static const json none;
+  ADD_FAILURE() << "no metric " << name;
+  return none;
 }
 
 class ReportCliTest : public ::testing::Test {
@@ -226,13 +253,28 @@ TEST_F(ReportCliTest, BadInputsAreNamedAndWriteNothing) {
                empty.string() + " is not a finished run folder");
   EXPECT_TRUE(fs::is_empty(empty));
 
-  const fs::path database = root_ / "runs.db";
-  std::ofstream(database) << "SQLite format 3";
-  expect_error(mercato(fmt::format("report {}", shell_quoted(database.string()))), 2,
-               database.string() + " is a file");
+  const fs::path text = root_ / "notes.txt";
+  std::ofstream(text) << "not a database";
+  expect_error(mercato(fmt::format("report {}", shell_quoted(text.string()))), 1,
+               text.string() + " is neither a run folder nor a results database");
+  EXPECT_FALSE(fs::exists(root_ / "notes.report.html"));
+
+  // An SQLite file that some other program wrote.
+  const fs::path other = root_ / "other.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(other.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  expect_error(mercato(fmt::format("report {}", shell_quoted(other.string()))), 1,
+               other.string() + " is an SQLite file but not a mercato results database");
+  EXPECT_FALSE(fs::exists(root_ / "other.report.html"));
 
   const auto usage = mercato("report");
-  expect_error(usage, 2, "RUN_DIR is required");
+  expect_error(usage, 2, "INPUT is required");
 }
 
 TEST_F(ReportCliTest, DamagedTablesAreNamed) {
@@ -263,8 +305,120 @@ TEST_F(ReportCliTest, HelpListsTheCommand) {
   EXPECT_NE(list.out.find("report"), std::string::npos) << list.out;
   const auto page = mercato("help report");
   ASSERT_EQ(page.exit_code, 0) << page.err;
-  for (const char* part : {"RUN_DIR", "--output", "--force", "docs/report.md"}) {
+  for (const char* part : {"INPUT", "--output", "--force", "docs/report.md", "database"}) {
     EXPECT_NE(page.out.find(part), std::string::npos) << part;
+  }
+}
+
+TEST_F(ReportCliTest, AnEnsembleDatabaseIsReportedWithIntervals) {
+  const fs::path database = root_ / "tiny.db";
+  const auto ensemble =
+      mercato(fmt::format("ensemble {} --replicates 4 --months 12 --threads 2 -o {} --quiet",
+                          shell_quoted((kSourceDir / "scenarios" / "tiny.yaml").string()),
+                          shell_quoted(database.string())));
+  ASSERT_EQ(ensemble.exit_code, 0) << ensemble.err;
+  const auto result = mercato(fmt::format("report {}", shell_quoted(database.string())));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const fs::path page_path = root_ / "tiny.report.html";
+  EXPECT_NE(result.out.find(page_path.string()), std::string::npos) << result.out;
+  const json data = data_of(read_file(page_path));
+  ASSERT_TRUE(data.is_object());
+  EXPECT_EQ(data["kind"], "ensemble");
+  EXPECT_EQ(data["replicates"], 4);
+  ASSERT_EQ(data["points"].size(), 1u);
+  EXPECT_EQ(data["points"][0]["done"], 4);
+  EXPECT_TRUE(data["baseline"].is_null());
+  // The mean of a figure over the runs, by SQL, and an interval around it.
+  const std::string name = "regions.North.top_work_share";
+  const double mean = query_number(
+      database, fmt::format("SELECT AVG(value) FROM metric WHERE metric = '{}'", name));
+  const json& estimate = metric_of(data, name)["values"][0];
+  EXPECT_EQ(estimate["n"], 4);
+  EXPECT_NEAR(estimate["mean"].get<double>(), mean, 1e-12);
+  EXPECT_LE(estimate["low"].get<double>(), mean);
+  EXPECT_GE(estimate["high"].get<double>(), mean);
+  // The work share over time, from the kept regions table: North's share in the last month of
+  // the first run.
+  const json& work = data["work_share"];
+  ASSERT_TRUE(work.is_object());
+  ASSERT_EQ(work["dates"].size(), 12u);
+  EXPECT_EQ(work["regions"], json({"North", "South"}));
+  const double north_last = query_number(
+      database,
+      "SELECT AVG(1.0 * n.employed / (n.employed + s.employed)) FROM regions n JOIN regions s "
+      "ON s.run = n.run AND s.month = n.month AND s.tier = n.tier WHERE n.region = 'North' "
+      "AND s.region = 'South' AND n.tier = 'top' AND n.month = 11");
+  EXPECT_NEAR(work["points"][0]["North"]["mean"][11].get<double>(), north_last, 1e-12);
+}
+
+TEST_F(ReportCliTest, ASweepIsComparedWithItsBaselinePairByPair) {
+  const fs::path experiment = root_ / "tax.yaml";
+  std::ofstream(experiment) << fmt::format(
+      "name: tax\nscenario: {}\nmonths: 12\nreplicates: 3\nparameters:\n"
+      "  - key: regions.South.tax_rate\n    values: [0.25, 0.45, 0.65]\n",
+      (kSourceDir / "scenarios" / "tiny.yaml").string());
+  const fs::path database = root_ / "tax.db";
+  const auto sweep =
+      mercato(fmt::format("sweep {} -o {} --threads 2 --quiet", shell_quoted(experiment.string()),
+                          shell_quoted(database.string())));
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
+  const fs::path page_path = root_ / "tax.html";
+  const auto result = mercato(fmt::format("report {} -o {} -q", shell_quoted(database.string()),
+                                          shell_quoted(page_path.string())));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(result.out.empty());
+  const json data = data_of(read_file(page_path));
+  EXPECT_EQ(data["kind"], "sweep");
+  EXPECT_EQ(data["name"], "tax");
+  EXPECT_EQ(data["baseline"], 0);
+  EXPECT_EQ(data["parameters"], json({"regions.South.tax_rate"}));
+  ASSERT_EQ(data["points"].size(), 3u);
+  EXPECT_EQ(data["points"][2]["values"]["regions.South.tax_rate"], "0.65");
+  // Point 2 against point 0: the mean of the differences replicate by replicate, by SQL.
+  for (const std::string name : {"regions.South.top_work_share", "wage_end.all.p50"}) {
+    const json& metric = metric_of(data, name);
+    EXPECT_TRUE(metric["differences"][0].is_null());
+    const double paired = query_number(
+        database,
+        fmt::format("SELECT AVG(a.value - b.value) FROM metric a JOIN run ra ON ra.run = a.run "
+                    "JOIN run rb ON rb.point = 0 AND rb.replicate = ra.replicate "
+                    "JOIN metric b ON b.run = rb.run AND b.metric = a.metric "
+                    "WHERE ra.point = 2 AND a.metric = '{}'",
+                    name));
+    const json& difference = metric["differences"][2];
+    EXPECT_EQ(difference["n"], 3) << name;
+    EXPECT_NEAR(difference["mean"].get<double>(), paired, 1e-9 * (1 + std::abs(paired))) << name;
+    EXPECT_LE(difference["low"].get<double>(), difference["high"].get<double>()) << name;
+  }
+  // The page is refused a second time without --force, and kept.
+  const std::string before = read_file(page_path);
+  expect_error(mercato(fmt::format("report {} -o {}", shell_quoted(database.string()),
+                                   shell_quoted(page_path.string()))),
+               2, "exists; use --force");
+  EXPECT_EQ(read_file(page_path), before);
+}
+
+TEST_F(ReportCliTest, ACompareFolderShowsThePolicyAgainstTheBase) {
+  const fs::path tiny = kSourceDir / "scenarios" / "tiny.yaml";
+  const fs::path folder = root_ / "cmp";
+  const auto compare = mercato(fmt::format(
+      "compare {} {} --set-policy regions.North.tax_rate=0.2 --replicates 3 --months 12 "
+      "--threads 2 -o {} --quiet",
+      shell_quoted(tiny.string()), shell_quoted(tiny.string()), shell_quoted(folder.string())));
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  ASSERT_EQ(mercato(fmt::format("report {} -q", shell_quoted(folder.string()))).exit_code, 0);
+  const json data = data_of(read_file(folder / "report.html"));
+  EXPECT_EQ(data["kind"], "comparison");
+  ASSERT_EQ(data["points"].size(), 2u);
+  const json comparison = json::parse(read_file(folder / "comparison.json"));
+  ASSERT_EQ(data["metrics"].size(), comparison["rows"].size());
+  for (std::size_t i = 0; i < comparison["rows"].size(); ++i) {
+    const json& row = comparison["rows"][i];
+    const json& metric = data["metrics"][i];
+    EXPECT_EQ(metric["metric"], row["metric"]);
+    EXPECT_EQ(metric["values"][0]["mean"], row["base_mean"]);
+    EXPECT_EQ(metric["differences"][1]["mean"], row["difference"]);
+    EXPECT_EQ(metric["differences"][1]["low"], row["ci_low"]);
   }
 }
 

@@ -1,17 +1,23 @@
 // The page of `mercato report` (docs/report.md): reads the data document inlined in the page
-// (<script type="application/json" id="mercato-data">) and lays out one section per chart.
+// (<script type="application/json" id="mercato-data">) and lays out one section per chart;
+// an experiment's document (kind ensemble, sweep or comparison) is laid out by experiment.js.
 import * as echarts from 'echarts/core';
-import { LineChart, BarChart, SankeyChart } from 'echarts/charts';
+import {
+  LineChart, BarChart, SankeyChart, ScatterChart, CustomChart,
+} from 'echarts/charts';
 import {
   GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, TitleComponent,
+  MarkLineComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 import * as charts from './charts.js';
+import { renderExperiment } from './experiment.js';
 import { money, percent, count, decimal, escapeHtml } from './format.js';
 
-echarts.use([LineChart, BarChart, SankeyChart, GridComponent, TooltipComponent, LegendComponent,
-  DataZoomComponent, TitleComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, SankeyChart, ScatterChart, CustomChart, GridComponent,
+  TooltipComponent, LegendComponent, DataZoomComponent, TitleComponent, MarkLineComponent,
+  CanvasRenderer]);
 
 const TIERS = [['top', 'top tier (top 20%)'], ['elite', 'elite (top 2%)'], ['all', 'everyone']];
 const mounted = [];
@@ -154,7 +160,11 @@ function render(app, doc) {
 function main() {
   const app = document.getElementById('app');
   const doc = JSON.parse(document.getElementById('mercato-data').textContent);
-  render(app, doc);
+  if (doc.kind === 'run') {
+    render(app, doc);
+  } else {
+    renderExperiment(app, doc, { section, draw });
+  }
   window.addEventListener('resize', () => mounted.forEach((chart) => chart.resize()));
   const footer = document.createElement('footer');
   footer.textContent = 'Made by mercato report; charts by Apache ECharts. Columns and units: docs/outputs.md.';
