@@ -187,9 +187,10 @@ std::vector<std::vector<double>> measure_candidate(const Calibration& c,
   ReplicateOptions ro;
   ro.threads = std::max(1, std::min(options.threads, c.replicates));
   ro.stop = options.stop;
-  ro.observers = [&measures](int r) {
+  const std::vector<int> headquarters = headquarters_of(config);
+  ro.observers = [&measures, &headquarters](int r) {
     std::vector<std::unique_ptr<Observer>> out;
-    out.push_back(record_measures(measures[static_cast<std::size_t>(r)]));
+    out.push_back(record_measures(measures[static_cast<std::size_t>(r)], headquarters));
     return out;
   };
   run_replicates(config, c.replicates, ro);

@@ -54,7 +54,8 @@ struct FirstJobs {
 
 class MeasuresRecorder final : public Observer {
  public:
-  explicit MeasuresRecorder(Measures& out) : out_(out) {}
+  MeasuresRecorder(Measures& out, std::vector<int> headquarters)
+      : out_(out), headquarters_(std::move(headquarters)) {}
 
   void on_month(const World& world, const MonthMetrics& metrics) override {
     if (jobs_.regions == 0) {
@@ -84,10 +85,19 @@ class MeasuresRecorder final : public Observer {
   }
 
  private:
+  // The region index of organisation o's headquarters: its entry's, else where it is.
+  std::size_t headquarters_of(const World& world, std::size_t o) const {
+    const std::size_t entry = world.orgs.pool[o];
+    if (entry < headquarters_.size() && headquarters_[entry] >= 0)
+      return static_cast<std::size_t>(headquarters_[entry]);
+    return world.orgs.region[o].index();
+  }
+
   void stock_measures(const World& world) {
     const auto& t = world.talents;
     const std::size_t n = world.regions.size();
-    std::vector<double> top_work(n, 0), top_origin(n, 0), wage_sum(n, 0), employed(n, 0);
+    std::vector<double> top_work(n, 0), top_hq(n, 0), top_origin(n, 0), wage_sum(n, 0),
+        employed(n, 0);
     std::array<double, kOrgKindCount> kind_sum{}, kind_heads{}, kind_top_sum{}, kind_top_heads{};
     double top_employed = 0, top_all = 0, top_abroad = 0;
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -108,18 +118,21 @@ class MeasuresRecorder final : public Observer {
       kind_top_heads[k] += 1;
       top_employed += 1;
       top_work[r] += 1;
+      top_hq[headquarters_of(world, t.employer[i].index())] += 1;
       if (t.region[i] != t.origin[i]) top_abroad += 1;
     }
     for (const Area& a : areas_of(world)) {
-      double work = 0, origin = 0, wages = 0, heads = 0;
+      double work = 0, hq = 0, origin = 0, wages = 0, heads = 0;
       for (std::size_t r = 0; r < n; ++r) {
         if (!a.covers[r]) continue;
         work += top_work[r];
+        hq += top_hq[r];
         origin += top_origin[r];
         wages += wage_sum[r];
         heads += employed[r];
       }
       out_["top_work_share." + a.id] = share(work, top_employed);
+      out_["top_hq_share." + a.id] = share(hq, top_employed);
       out_["top_origin_share." + a.id] = share(origin, top_all);
       out_["top_leakage." + a.id] = share(origin, top_all) - share(work, top_employed);
       if (heads > 0) out_["wage_mean.region." + a.id] = wages / heads;
@@ -161,6 +174,7 @@ class MeasuresRecorder final : public Observer {
   }
 
   Measures& out_;
+  std::vector<int> headquarters_;  // by organisation entry: region index, or -1 (its own)
   FirstJobs jobs_;
 };
 
@@ -173,7 +187,7 @@ std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids
   std::vector<std::string> areas = region_ids;
   areas.insert(areas.end(), group_ids.begin(), group_ids.end());
   for (const auto& a : areas)
-    for (const char* m : {"top_work_share", "top_origin_share", "top_leakage",
+    for (const char* m : {"top_work_share", "top_hq_share", "top_origin_share", "top_leakage",
                           "graduates_to_industry", "graduates_staying", "wage_mean.region"})
       out.push_back(fmt::format("{}.{}", m, a));
   for (const auto kind : kOrgKindNames) {
@@ -183,8 +197,21 @@ std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids
   return out;
 }
 
-std::unique_ptr<Observer> record_measures(Measures& out) {
-  return std::make_unique<MeasuresRecorder>(out);
+std::vector<int> headquarters_of(const Config& config) {
+  std::vector<int> out;
+  for (const OrgConfig& o : config.organisations) {
+    int region = -1;
+    for (std::size_t r = 0; r < config.regions.size(); ++r) {
+      if (!o.headquarters.empty() && config.regions[r].id == o.headquarters)
+        region = static_cast<int>(r);
+    }
+    out.push_back(region);
+  }
+  return out;
+}
+
+std::unique_ptr<Observer> record_measures(Measures& out, std::vector<int> headquarters) {
+  return std::make_unique<MeasuresRecorder>(out, std::move(headquarters));
 }
 
 }  // namespace mercato::experiment

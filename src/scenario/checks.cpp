@@ -267,6 +267,7 @@ class Checker {
       } else {
         region_reference(join_key(path, "region"), o.region);
       }
+      if (!o.headquarters.empty()) region_reference(join_key(path, "headquarters"), o.headquarters);
       integer(join_key(path, "count"), o.count, kOrgCountRange);
       for (const auto& f : kOrgFields) {
         if (f.value) distribution(join_key(path, f.key), o.*f.value, f.range);

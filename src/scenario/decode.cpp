@@ -511,7 +511,7 @@ void Decoder::decode_organisations(const SourceNode& node, std::vector<OrgConfig
   if (!expect_list(node, "organisations", "organisations (each a map with name, kind, region)"))
     return;
   std::vector<std::string> keys = keys_of(kOrgFields);
-  keys.insert(keys.end(), {"name", "kind", "region", "count", "remove"});
+  keys.insert(keys.end(), {"name", "kind", "region", "headquarters", "count", "remove"});
   for (std::size_t i = 0; i < node.items.size(); ++i) {
     const SourceNode& item = node.items[i];
     if (!item.is_map()) {
@@ -544,6 +544,9 @@ void Decoder::decode_organisations(const SourceNode& node, std::vector<OrgConfig
       if (auto r = text(*n, join_key(path, "region"))) o.region = *r;
     } else {
       error(item.mark, join_key(path, "region"), "missing required key 'region'");
+    }
+    if (const SourceNode* n = get(f, "headquarters")) {
+      if (auto r = text(*n, join_key(path, "headquarters"))) o.headquarters = *r;
     }
     if (const SourceNode* n = get(f, "count")) {
       if (auto c = integer(*n, join_key(path, "count"), kOrgCountRange)) o.count = *c;

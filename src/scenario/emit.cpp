@@ -134,6 +134,10 @@ void emit_organisations(YAML::Emitter& out, const std::vector<OrgConfig>& orgs) 
     out << std::string(to_string(o.kind));
     key(out, "region");
     text(out, o.region);
+    if (!o.headquarters.empty()) {
+      key(out, "headquarters");
+      text(out, o.headquarters);
+    }
     if (o.is_pool) {
       key(out, "count");
       out << o.count;

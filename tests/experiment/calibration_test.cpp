@@ -266,4 +266,36 @@ TEST_F(CalibrationTest, BadFilesAreReportedAtTheirLine) {
   EXPECT_NEAR(c.targets[1].scale(), 0.02, 1e-12);
 }
 
+// Work shares by headquarters (MacroPolo's definition): South's organisations given
+// headquarters in the North count for the North in top_hq_share, not in top_work_share, which
+// stays where the talents work; an organisation without headquarters counts where it is.
+TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
+  using mercato::scenario::Override;
+  const auto measure = [](const std::vector<Override>& overrides) {
+    std::vector<Override> all = {{"seed", "3"}, {"months", "6"}, {"model.warmup_months", "0"}};
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    const auto config = mercato::scenario::load(kTiny.string(), all);
+    mercato::experiment::Measures m;
+    mercato::experiment::ReplicateOptions options;
+    const std::vector<int> hq = mercato::experiment::headquarters_of(config);
+    options.observers = [&m, &hq](int) {
+      std::vector<std::unique_ptr<mercato::Observer>> out;
+      out.push_back(mercato::experiment::record_measures(m, hq));
+      return out;
+    };
+    mercato::experiment::run_replicates(config, 1, options);
+    return m;
+  };
+  const auto own = measure({});
+  EXPECT_DOUBLE_EQ(own.at("top_hq_share.North"), own.at("top_work_share.North"));
+  EXPECT_DOUBLE_EQ(own.at("top_hq_share.South"), own.at("top_work_share.South"));
+  ASSERT_GT(own.at("top_work_share.South"), 0.0);
+  const auto moved = measure({{"organisations.South University.headquarters", "North"},
+                              {"organisations.South startups.headquarters", "North"}});
+  // The same run (headquarters change no decision), counted by headquarters.
+  EXPECT_DOUBLE_EQ(moved.at("top_work_share.South"), own.at("top_work_share.South"));
+  EXPECT_DOUBLE_EQ(moved.at("top_hq_share.North"), 1.0);
+  EXPECT_DOUBLE_EQ(moved.at("top_hq_share.South"), 0.0);
+}
+
 }  // namespace

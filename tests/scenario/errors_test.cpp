@@ -234,6 +234,14 @@ TEST(ScenarioErrors, OrganisationInUndefinedRegionSuggestsNearMiss) {
             "'North'?");
 }
 
+TEST(ScenarioErrors, HeadquartersInUndefinedRegionSuggestsNearMiss) {
+  EXPECT_EQ(
+      only_error(kMinimal +
+                 "  - {name: B, kind: sme, region: North, headquarters: Sout, ai_value: 1}\n"),
+      "x.yaml:11:55: organisations.B.headquarters: no region 'Sout' is defined; did you "
+      "mean 'South'?");
+}
+
 TEST(ScenarioErrors, TalentsFromUndefinedRegionListTheRegions) {
   EXPECT_EQ(only_error(kMinimal + "talents:\n  - origin: Atlantis\n"),
             "x.yaml:12:13: talents.Atlantis.origin: no region 'Atlantis' is defined; expected "

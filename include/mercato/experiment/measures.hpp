@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mercato/engine/simulation.hpp"
+#include "mercato/scenario/config.hpp"
 
 namespace mercato::experiment {
 
@@ -21,6 +22,9 @@ using Measures = std::map<std::string, double>;
 
 // Every measure key a run of a World with these regions and groups can have:
 //   top_work_share.<R>             employed top-tier talents working in R / all employed top
+//   top_hq_share.<R>               employed top-tier talents whose employer's headquarters
+//                                  (OrgConfig::headquarters, else its region) is in R / all
+//                                  employed top (MacroPolo's definition of work shares)
 //   top_origin_share.<R>           top-tier talents trained in R / all top-tier talents
 //   top_leakage.<R>                top_origin_share.<R> - top_work_share.<R>
 //   top_working_abroad             employed top-tier talents working outside their region of
@@ -42,8 +46,13 @@ std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids
 // this many months of experience.
 inline constexpr int kGraduateMonths = 12;
 
+// By organisation entry of the scenario (World's Orgs::pool), the region index of its
+// headquarters, or -1 when it has none of its own (it is headquartered where it is).
+std::vector<int> headquarters_of(const Config& config);
+
 // An observer that fills `out` at the end of the run: the stock measures from the final World,
-// the graduates' first jobs from every month's moves (after warm-up).
-std::unique_ptr<Observer> record_measures(Measures& out);
+// the graduates' first jobs from every month's moves (after warm-up). `headquarters`
+// (headquarters_of) places employers for top_hq_share; empty: every one where it is.
+std::unique_ptr<Observer> record_measures(Measures& out, std::vector<int> headquarters = {});
 
 }  // namespace mercato::experiment

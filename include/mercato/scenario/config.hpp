@@ -56,7 +56,11 @@ struct OrgConfig {
   std::string name;  // a named organisation's name, or the pool's name (members: name#1..)
   OrgKind kind = OrgKind::startup;
   std::string region;  // region id
-  int count = 1;       // > 1 makes a pool; `scale` multiplies pool counts (at least 1 kept)
+  // Region id of the group it belongs to, when that is headquartered elsewhere (Google
+  // DeepMind in London belongs to Alphabet, US); empty: `region`. Used by measures that count
+  // by headquarters, as MacroPolo's work shares do (docs/calibration.md), not by the model.
+  std::string headquarters;
+  int count = 1;  // > 1 makes a pool; `scale` multiplies pool counts (at least 1 kept)
   bool is_pool = false;
 
   Distribution compute = Distribution::constant(100.0);       // GPU-equivalents
