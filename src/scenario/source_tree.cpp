@@ -121,8 +121,20 @@ class ExpansionCounter : public YAML::EventHandler {
   double total() const { return total_; }
   bool self_referencing() const { return self_referencing_; }
   YAML::Mark first_alias_mark() const { return alias_mark_; }
+  // On a token it cannot place, such as a ',' outside [ ] and { }, yaml-cpp 0.7 (Debian's)
+  // reports an empty document without consuming the token, forever (jbeder/yaml-cpp#1040):
+  // two documents starting at the same place mean the parser is stuck there.
+  bool stalled() const { return stalled_; }
+  YAML::Mark stall_mark() const { return stall_mark_; }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_ > 0 && mark.pos == last_start_.pos) {
+      stalled_ = true;
+      stall_mark_ = mark;
+    }
+    last_start_ = mark;
+    ++documents_;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
@@ -168,6 +180,9 @@ class ExpansionCounter : public YAML::EventHandler {
   double total_ = 0;  // a double: a bomb's count overflows any integer
   bool self_referencing_ = false;
   YAML::Mark alias_mark_;
+  bool stalled_ = false;
+  YAML::Mark stall_mark_, last_start_;
+  std::size_t documents_ = 0;
   std::vector<std::pair<YAML::anchor_t, double>> open_;
   std::map<YAML::anchor_t, double> size_;
 };
@@ -268,7 +283,17 @@ SourceNode parse_yaml(const std::string& text, const std::string& file, Diagnost
     std::istringstream stream(text);
     YAML::Parser parser(stream);
     ExpansionCounter counter;
-    while (parser.HandleNextDocument(counter)) {
+    while (parser.HandleNextDocument(counter) && !counter.stalled()) {
+    }
+    if (counter.stalled()) {
+      const auto pos = static_cast<std::size_t>(std::max(0, counter.stall_mark().pos));
+      const std::string token =
+          pos < text.size() ? printable(std::string_view(text).substr(pos, 1), 1) : "?";
+      diagnostics.add(to_mark(counter.stall_mark(), file), key,
+                      fmt::format("invalid YAML: unexpected '{}' here (a ',' belongs inside "
+                                  "[ ] or {{ }})",
+                                  token));
+      return root;
     }
     if (counter.self_referencing()) {
       diagnostics.add(to_mark(counter.first_alias_mark(), file), key,

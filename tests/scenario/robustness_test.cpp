@@ -71,6 +71,16 @@ TEST(ScenarioRobustness, SeveralDocumentsAreRejected) {
             "x.yaml:12:1: expected one YAML document, found 2 (remove the extra '---')");
 }
 
+// yaml-cpp 0.7 never consumes a ',' outside [ ] and { } and would report empty documents
+// forever (jbeder/yaml-cpp#1040; found by the fuzzer): the loader stops at the second
+// document that starts where the first did.
+TEST(ScenarioRobustness, StrayCommaDoesNotHangTheParser) {
+  EXPECT_EQ(only_error(","),
+            "x.yaml:1:1: invalid YAML: unexpected ',' here (a ',' belongs inside [ ] or { })");
+  EXPECT_EQ(only_error("# a comment\n,\n"),
+            "x.yaml:2:1: invalid YAML: unexpected ',' here (a ',' belongs inside [ ] or { })");
+}
+
 TEST(ScenarioRobustness, NonScalarKeyIsRejected) {
   EXPECT_EQ(only_error("? [a, b]\n: 1\n"),
             "x.yaml:1:3: expected a plain key (a name), got a list or map");
