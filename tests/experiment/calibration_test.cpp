@@ -298,4 +298,23 @@ TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
   EXPECT_DOUBLE_EQ(moved.at("top_hq_share.South"), 0.0);
 }
 
+// Every shipped calibration file loads: its scenario, figures, parameters (both ends of each
+// range accepted by the scenario) and targets (known measures, figures that exist) are valid.
+TEST(ShippedCalibrations, EveryFileLoads) {
+  const fs::path folder = fs::path(MERCATO_SOURCE_DIR) / "calibrations";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    try {
+      const auto c = load_calibration(entry.path().string());
+      EXPECT_FALSE(c.parameters.empty()) << entry.path();
+      EXPECT_FALSE(c.targets.empty()) << entry.path();
+    } catch (const ScenarioError& e) {
+      ADD_FAILURE() << entry.path() << ": " << e.what();
+    }
+  }
+  EXPECT_GT(files, 0);
+}
+
 }  // namespace
