@@ -18,6 +18,7 @@
 #include "mercato/experiment/sweep.hpp"
 #include "mercato/io/outputs.hpp"
 #include "report_command.hpp"
+#include "serve_command.hpp"
 
 namespace {
 
@@ -47,6 +48,7 @@ constexpr const char* kMainExamples =
     "  mpirun -np 4 mercato sweep experiments/tiny-tax.yaml\n"
     "  mercato report runs/world-2025               # writes runs/world-2025/report.html\n"
     "  mercato calibrate calibrations/world-2019.yaml --threads 2\n"
+    "  mercato serve                                # the web explorer on http://127.0.0.1:8737/\n"
     "  mercato help run\n"
     "\n"
     "Outputs (CSV tables, summary.json, manifest.json) are described in docs/outputs.md;\n"
@@ -171,6 +173,19 @@ constexpr const char* kCalibrateExamples =
     "report.md and journal.csv. Stopped (Ctrl-C) and started again with the same command, it\n"
     "replays the journal and goes on; a changed calibration is refused (--force starts over).\n"
     "Runs in one process (replicates on threads), also under mpirun.\n";
+
+constexpr const char* kServeExamples =
+    "Examples:\n"
+    "  mercato serve                          # http://127.0.0.1:8737/, scenarios/ of this folder\n"
+    "  mercato serve --port 9000 --scenarios scenarios --scenarios my-scenarios\n"
+    "  mercato serve --port 0                 # any free port; the first line says which\n"
+    "  curl http://127.0.0.1:8737/api/scenarios\n"
+    "\n"
+    "A local web explorer (docs/explorer.md): pick a scenario, change its main parameters and\n"
+    "events, run it, see the report's charts beside the baseline, download the outputs and the\n"
+    "changed scenario. The JSON API under /api/ does all of it. Binds to 127.0.0.1 unless\n"
+    "--host says otherwise; reads scenarios only from its folders; runs are queued (--workers at\n"
+    "a time) and bounded (--max-months, --max-talents, --max-run-seconds). Ctrl-C stops it.\n";
 
 void add_experiment_options(CLI::App* command, mercato::cli::ExperimentArgs& args) {
   command
@@ -346,11 +361,58 @@ int run_cli(int argc, char** argv) {
   calibrate->add_flag("-q,--quiet", calibrate_args.quiet, "No progress and no summary");
   calibrate->footer(std::string(kCalibrateExamples) + "\n" + kExitCodes);
 
+  mercato::cli::ServeArgs serve_args;
+  mercato::serve::ServerOptions& serve_options = serve_args.options;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Start the local web explorer: change a scenario, run it, see the charts");
+  serve->add_option("--host", serve_options.host,
+                    "Address to listen on (default 127.0.0.1: this machine only)");
+  serve->add_option("--port", serve_options.port, "Port (default 8737; 0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  serve
+      ->add_option("--scenarios", serve_args.scenario_folders,
+                   "A folder of scenario files (default: scenarios); may be repeated")
+      ->check(CLI::ExistingDirectory);
+  serve->add_option("--runs", serve_options.runs_folder,
+                    "Where runs write their outputs (default: a temporary folder, removed at "
+                    "exit)");
+  serve->add_option("--workers", serve_options.workers, "Runs at once (default 1)")
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--max-queued", serve_options.max_queued, "Runs waiting at most (default 16)")
+      ->check(CLI::Range(1, 10000));
+  serve
+      ->add_option("--max-months", serve_options.max_months,
+                   "Months of a run at most (default 600)")
+      ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--max-talents", serve_options.max_talents,
+                   "Initial talents of a run at most, after scale (default 2e6)")
+      ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--max-run-seconds", serve_options.max_run_seconds,
+                   "A run still going after this is stopped (default 300)")
+      ->check(CLI::PositiveNumber);
+  serve
+      ->add_option("--max-body-bytes", serve_options.max_body_bytes,
+                   "Larger requests are refused with 413 (default 65536)")
+      ->check(CLI::Range(1, 1 << 30));
+  serve
+      ->add_option("--keep-runs", serve_options.max_kept_runs,
+                   "Finished runs kept; older ones are forgotten (default 100)")
+      ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--assets", serve_options.assets_folder,
+                   "Serve ASSETS/explorer.js instead of the built-in page script (for "
+                   "developing web/)")
+      ->check(CLI::ExistingDirectory);
+  serve->add_flag("-q,--quiet", serve_args.quiet, "Print only the first line (the address)");
+  serve->footer(std::string(kServeExamples) + "\n" + kExitCodes);
+
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show help, or a command's help: mercato help run");
   help->add_option(
       "COMMAND", help_topic,
-      "A command (run, resume, validate, compare, ensemble, sweep, report, calibrate)");
+      "A command (run, resume, validate, compare, ensemble, sweep, report, calibrate, serve)");
 
   try {
     app.parse(argc, argv);
@@ -370,6 +432,7 @@ int run_cli(int argc, char** argv) {
     if (sweep->parsed()) topic = "sweep";
     if (report->parsed()) topic = "report";
     if (calibrate->parsed()) topic = "calibrate";
+    if (serve->parsed()) topic = "serve";
     return report_usage_error(e.what(), topic);
   }
 
@@ -381,6 +444,7 @@ int run_cli(int argc, char** argv) {
   if (*sweep) return mercato::cli::sweep_command(sweep_args);
   if (*report) return mercato::cli::report_command(report_args);
   if (*calibrate) return mercato::cli::calibrate_command(calibrate_args);
+  if (*serve) return mercato::cli::serve_command(serve_args);
   if (*help) {
     if (help_topic.empty()) {
       // app.help() would show the parsed subcommand's (help's) page; ask for the top level.
@@ -393,13 +457,13 @@ int run_cli(int argc, char** argv) {
     }
     CLI::App* command = nullptr;
     for (CLI::App* candidate :
-         {run, resume, validate, compare, ensemble, sweep, report, calibrate}) {
+         {run, resume, validate, compare, ensemble, sweep, report, calibrate, serve}) {
       if (candidate->get_name() == help_topic) command = candidate;
     }
     if (command == nullptr) {
       return report_usage_error(
           fmt::format("no command named '{}'; the commands are run, "
-                      "resume, validate, compare, ensemble, sweep, report, calibrate, help",
+                      "resume, validate, compare, ensemble, sweep, report, calibrate, serve, help",
                       help_topic),
           "");
     }

@@ -86,10 +86,16 @@ std::string folder_name(const std::filesystem::path& folder) {
 
 }  // namespace
 
+std::string_view page_style() {
+  return kStyle;
+}
+
 std::string report_page(std::string_view title, std::string_view data_json) {
   std::string page;
   page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  // The page asks for nothing: no /favicon.ico either (served by `mercato serve`, it was a 404).
+  page += "<link rel=\"icon\" href=\"data:,\">\n";
   page += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
                       html_escaped(title), kStyle);
   page += "<div id=\"app\"></div>\n";

@@ -476,4 +476,19 @@ TEST_F(CliTest, CalibrateWritesItsOutputsAndRefusesAnotherCalibrationsFolder) {
                     "bad.yaml:2:9: budget");
 }
 
+// `mercato serve` (docs/explorer.md): `help` lists it and its flags; a bad flag value is a
+// user error (exit 2) before anything listens. The server itself: tests/serve/.
+TEST_F(CliTest, ServeHelpAndBadFlags) {
+  EXPECT_NE(mercato("help").out.find("serve"), std::string::npos);
+  const Result help = mercato("help serve");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--host", "--port", "--scenarios", "--workers", "--max-run-seconds",
+                           "--max-body-bytes", "Examples:"})
+    EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
+  expect_user_error(mercato("serve --port 70000"), 2, "--port");
+  expect_user_error(mercato("serve --workers 0"), 2, "--workers");
+  expect_user_error(mercato(fmt::format("serve --scenarios {}", quoted((root_ / "none").string()))),
+                    2, "none");
+}
+
 }  // namespace

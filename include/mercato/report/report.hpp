@@ -29,6 +29,9 @@ bool is_comparison_folder(const std::filesystem::path& folder);
 // or a run folder.
 std::string document_of(const std::filesystem::path& input);
 
+// The page's style sheet (also the explorer's, `mercato serve`).
+std::string_view page_style();
+
 // The whole page for a data document: template, inlined script and data. `</` in the data is
 // escaped so no value can end the script element early.
 std::string report_page(std::string_view title, std::string_view data_json);
