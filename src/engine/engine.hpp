@@ -1,6 +1,8 @@
 // The engine's private pieces: the step driver, the event timeline and metrics collection.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <vector>
 
 #include "mercato/engine/events.hpp"
@@ -39,6 +41,20 @@ class EventTimeline {
 
 // One month, phases in MODEL.md's order.
 void step_month(World& w, MonthState& m, EventTimeline& events);
+
+// Buffers of exact_quantiles, kept across groups.
+struct QuantileScratch {
+  static constexpr std::size_t kSmallGroup = 4096;  // below this, plain selection is as fast
+  std::vector<std::uint32_t> counts;
+  std::array<std::vector<float>, 4> kept;
+};
+
+// The rank of quantile p among n sorted values: floor(p * (n - 1)).
+std::ptrdiff_t quantile_rank(double p, std::size_t n);
+
+// p50, p90, p99 and max of [begin, end) as the values at quantile_rank (exact order
+// statistics, the same as nth_element's); reorders the range.
+Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch);
 
 // The month's aggregates (MODEL.md, Metrics) from the World after the moves.
 MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date, bool origins_due);

@@ -2,9 +2,13 @@
 // threads and repeats, invariants over many random small worlds, conservation of talents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <random>
+#include <vector>
 
+#include "engine/engine.hpp"
 #include "mercato/engine/simulation.hpp"
 #include "mercato/scenario/config.hpp"
 #include "mercato/scenario/scenario.hpp"
@@ -387,6 +391,47 @@ TEST(Extremes, EveryPayrollBudgetZeroRunsWithNoMoveBetweenEmployers) {
   const RunSummary s = run_and_check(c);
   EXPECT_EQ(s.moves, 0);
   EXPECT_EQ(s.signing_bonuses, 0.0);
+}
+
+// System: groups of wages of many sizes (empty, one, below and above the size where the radix
+// select takes over, heavy ties, one huge value, negative values). Expectation: the p50, p90,
+// p99 and max of exact_quantiles are the values at the same ranks of the sorted group.
+// Because: regions.csv's pay quantiles are order statistics; the faster select must not move
+// them by one rank.
+TEST(Metrics, ExactQuantilesAreTheSortedGroupsValues) {
+  std::mt19937 rng(7);
+  std::lognormal_distribution<float> wage(12.0F, 0.8F);
+  QuantileScratch scratch;
+  auto check = [&](std::vector<float> values, const char* what) {
+    std::vector<float> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    const Quantiles q = exact_quantiles(values.data(), values.data() + values.size(), scratch);
+    if (sorted.empty()) {
+      EXPECT_EQ(q.max, 0.0) << what;
+      return;
+    }
+    const std::size_t n = sorted.size();
+    EXPECT_EQ(q.p50, sorted[static_cast<std::size_t>(quantile_rank(0.50, n))])
+        << what << " n=" << n;
+    EXPECT_EQ(q.p90, sorted[static_cast<std::size_t>(quantile_rank(0.90, n))])
+        << what << " n=" << n;
+    EXPECT_EQ(q.p99, sorted[static_cast<std::size_t>(quantile_rank(0.99, n))])
+        << what << " n=" << n;
+    EXPECT_EQ(q.max, sorted.back()) << what << " n=" << n;
+  };
+  for (const std::size_t n : {0UL, 1UL, 2UL, 7UL, 4095UL, 4096UL, 4097UL, 10000UL, 250000UL}) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = wage(rng);
+    check(v, "lognormal");
+    for (auto& x : v) x = std::round(x / 50000.0F) * 50000.0F;  // a few distinct values
+    check(v, "ties");
+    if (n > 0) {
+      v[n / 3] = 3e8F;
+      check(v, "one huge");
+      v[n / 2] = -1.0F;
+      check(v, "a negative");
+    }
+  }
 }
 
 }  // namespace
