@@ -339,7 +339,8 @@ int run_cli(int argc, char** argv) {
                         "this calibration's journal");
   calibrate
       ->add_option("--threads", calibrate_args.threads,
-                   "Replicates run at once (default: every core)")
+                   "Replicates run at once in this process (default: every core; 1 per rank "
+                   "under mpirun)")
       ->check(CLI::Range(1, 4096));
   calibrate->add_flag("-f,--force", calibrate_args.force,
                       "Start over in a non-empty folder (replaces its journal)");
