@@ -271,6 +271,8 @@ void serve_replicates(const Calibration& c, const CalibrationOptions& options) {
         channel.send_result(true, std::string());
       } catch (const std::exception& e) {
         channel.send_result(false, std::string("!") + e.what());
+      } catch (...) {
+        channel.send_result(false, "!unexpected failure");
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -310,7 +312,8 @@ class ReplicateRanks {
   }
 
  private:
-  // Waits for `ranks` answers; the first rank's failure (stopped, or its error), if any.
+  // Waits for `ranks` answers; the first failure among them to arrive (a rank stopped, or its
+  // error), if any.
   std::exception_ptr collect(int ranks, std::vector<ReplicateMeasures>& by_replicate) {
     std::exception_ptr failure;
     while (ranks > 0) {
@@ -453,6 +456,139 @@ std::vector<JournalEntry> open_journal(Journal& journal, const fs::path& dir,
   return cached;
 }
 
+// The optimiser's objective. Each point it asks for is answered from the journal of an earlier
+// start while that holds one, else evaluated (over the ranks under mpirun) and appended to the
+// journal; either way it goes into the trace.
+class Evaluations {
+ public:
+  Evaluations(const Calibration& c, const fs::path& dir, const CalibrationOptions& options,
+              Journal& journal, std::vector<JournalEntry> cached, CalibrationResult& result)
+      : c_(c),
+        dir_(dir),
+        options_(options),
+        journal_(journal),
+        cached_(std::move(cached)),
+        result_(result) {}
+
+  // The loss at `u`, a point of the unit cube.
+  double loss_at(const std::vector<double>& u) {
+    const std::size_t k = result_.trace.size();
+    const JournalEntry entry = k < cached_.size() ? replay(k, u) : evaluate(k, u);
+    result_.trace.push_back(entry.evaluation);
+    best_loss_ = std::min(best_loss_, entry.evaluation.loss);
+    report_progress(entry.evaluation.loss);
+    return entry.evaluation.loss;
+  }
+
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+
+ private:
+  JournalEntry replay(std::size_t k, const std::vector<double>& u) {
+    if (cached_[k].units != u)
+      throw Error(fmt::format(
+          "the journal in '{}' does not follow this optimiser's path at evaluation {}; use "
+          "--force to start over",
+          dir_.string(), k));
+    ++result_.replayed;
+    return cached_[k];
+  }
+
+  JournalEntry evaluate(std::size_t k, const std::vector<double>& u) {
+    if ((options_.stop_after > 0 && run_here_ >= options_.stop_after) ||
+        (options_.stop != nullptr && options_.stop->load()))
+      throw Stopped();
+    JournalEntry entry;
+    entry.units = u;
+    entry.evaluation.index = static_cast<int>(k);
+    for (std::size_t j = 0; j < u.size(); ++j)
+      entry.evaluation.values.push_back(value_of(c_.parameters[j], u[j]));
+    entry.evaluation.measures =
+        ranks_.measure(c_, entry.evaluation.index, entry.evaluation.values, options_);
+    entry.evaluation.loss = loss_of(fit_targets(c_.targets, entry.evaluation.measures));
+    journal_.append(entry);
+    ++run_here_;
+    return entry;
+  }
+
+  void report_progress(double loss) const {
+    if (!options_.on_progress) return;
+    CalibrationProgress p;
+    p.evaluations = static_cast<int>(result_.trace.size());
+    p.replayed = result_.replayed;
+    p.budget = c_.budget;
+    p.loss = loss;
+    p.best_loss = best_loss_;
+    p.seconds = seconds();
+    options_.on_progress(p);
+  }
+
+  const Calibration& c_;
+  const fs::path& dir_;
+  const CalibrationOptions& options_;
+  Journal& journal_;
+  const std::vector<JournalEntry> cached_;
+  CalibrationResult& result_;
+  ReplicateRanks ranks_;
+  int run_here_ = 0;  // evaluations run (not replayed) by this start
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// Runs the NLopt optimiser over the unit cube from the parameters' starts, each loss from
+// `evaluations`, and returns how it ended; rethrows what an evaluation threw (Stopped on
+// Ctrl-C).
+nlopt::result optimise(const Calibration& c, Evaluations& evaluations) {
+  const std::size_t n = c.parameters.size();
+  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
+  std::vector<double> x(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto& p = c.parameters[j];
+    x[j] = p.start ? unit_of(p, *p.start) : 0.5;
+  }
+  opt.set_lower_bounds(std::vector<double>(n, 0.0));
+  opt.set_upper_bounds(std::vector<double>(n, 1.0));
+  opt.set_maxeval(c.budget);
+  opt.set_xtol_abs(1e-4);
+  opt.set_initial_step(0.2);
+  // The C++ wrapper turns exceptions into a forced stop; keep ours to rethrow them as they were.
+  std::exception_ptr failure;
+  std::function<double(const std::vector<double>&)> guarded = [&](const std::vector<double>& u) {
+    try {
+      return evaluations.loss_at(u);
+    } catch (...) {
+      failure = std::current_exception();
+      opt.force_stop();
+      return std::numeric_limits<double>::infinity();
+    }
+  };
+  opt.set_min_objective(
+      [](const std::vector<double>& u, std::vector<double>&, void* data) -> double {
+        return (*static_cast<std::function<double(const std::vector<double>&)>*>(data))(u);
+      },
+      &guarded);
+  // CRS2 and ISRES draw random points: seeded from the calibration's seed, so a replay follows
+  // the same path.
+  nlopt::srand(c.seed.value_or(1));
+  double best = 0;
+  nlopt::result status = nlopt::FAILURE;
+  try {
+    status = opt.optimize(x, best);
+  } catch (const nlopt::forced_stop&) {
+  } catch (const std::invalid_argument& e) {
+    if (!failure)
+      throw UsageError(
+          fmt::format("the {} optimiser refuses this problem ({}); with one "
+                      "parameter, use nelder_mead",
+                      scenario::to_string(c.optimiser), e.what()));
+  } catch (const nlopt::roundoff_limited&) {
+    status = nlopt::ROUNDOFF_LIMITED;
+  }
+  if (failure) std::rethrow_exception(failure);
+  return status;
+}
+
 }  // namespace
 
 std::vector<TargetFit> fit_targets(const std::vector<CalibrationTarget>& targets,
@@ -503,8 +639,7 @@ CalibrationResult run_calibration(const Calibration& c, const fs::path& dir,
     if (MpiChannel::broadcast_go(false)) serve_replicates(c, options);
     return {};
   }
-  const std::uint64_t fingerprint = fnv1a(scenario::calibration_fingerprint(c));
-  Journal journal(dir / kJournal, c, fingerprint);
+  Journal journal(dir / kJournal, c, fnv1a(scenario::calibration_fingerprint(c)));
   std::vector<JournalEntry> cached;
   try {
     cached = open_journal(journal, dir, options);
@@ -513,109 +648,17 @@ CalibrationResult run_calibration(const Calibration& c, const fs::path& dir,
     throw;
   }
   MpiChannel::broadcast_go(true);
-  ReplicateRanks ranks;
 
-  const std::size_t n = c.parameters.size();
   CalibrationResult result;
-  std::exception_ptr failure;
-  int run_here = 0;
-  const auto started = std::chrono::steady_clock::now();
-  double best_loss = std::numeric_limits<double>::infinity();
-  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
-
-  auto objective = [&](const std::vector<double>& u) -> double {
-    const auto k = static_cast<std::size_t>(result.trace.size());
-    JournalEntry entry;
-    entry.units = u;
-    if (k < cached.size()) {
-      if (cached[k].units != u)
-        throw Error(fmt::format(
-            "the journal in '{}' does not follow this optimiser's path at evaluation {}; use "
-            "--force to start over",
-            dir.string(), k));
-      entry = cached[k];
-      ++result.replayed;
-    } else {
-      if ((options.stop_after > 0 && run_here >= options.stop_after) ||
-          (options.stop != nullptr && options.stop->load()))
-        throw Stopped();
-      entry.evaluation.index = static_cast<int>(k);
-      for (std::size_t j = 0; j < n; ++j)
-        entry.evaluation.values.push_back(value_of(c.parameters[j], u[j]));
-      entry.evaluation.measures =
-          ranks.measure(c, entry.evaluation.index, entry.evaluation.values, options);
-      entry.evaluation.loss = loss_of(fit_targets(c.targets, entry.evaluation.measures));
-      journal.append(entry);
-      ++run_here;
-    }
-    result.trace.push_back(entry.evaluation);
-    best_loss = std::min(best_loss, entry.evaluation.loss);
-    if (options.on_progress) {
-      CalibrationProgress p;
-      p.evaluations = static_cast<int>(result.trace.size());
-      p.replayed = result.replayed;
-      p.budget = c.budget;
-      p.loss = entry.evaluation.loss;
-      p.best_loss = best_loss;
-      p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      options.on_progress(p);
-    }
-    return entry.evaluation.loss;
-  };
-
-  std::vector<double> x(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    const auto& p = c.parameters[j];
-    x[j] = p.start ? unit_of(p, *p.start) : 0.5;
-  }
-  opt.set_lower_bounds(std::vector<double>(n, 0.0));
-  opt.set_upper_bounds(std::vector<double>(n, 1.0));
-  opt.set_maxeval(c.budget);
-  opt.set_xtol_abs(1e-4);
-  opt.set_initial_step(0.2);
-  // The C++ wrapper turns exceptions into a forced stop; keep ours to rethrow them as they were.
-  std::function<double(const std::vector<double>&)> guarded = [&](const std::vector<double>& u) {
-    try {
-      return objective(u);
-    } catch (...) {
-      failure = std::current_exception();
-      opt.force_stop();
-      return std::numeric_limits<double>::infinity();
-    }
-  };
-  opt.set_min_objective(
-      [](const std::vector<double>& u, std::vector<double>&, void* data) -> double {
-        return (*static_cast<std::function<double(const std::vector<double>&)>*>(data))(u);
-      },
-      &guarded);
-  // CRS2 and ISRES draw random points: seeded from the calibration's seed, so a replay follows
-  // the same path.
-  nlopt::srand(c.seed.value_or(1));
-  double best = 0;
-  nlopt::result status = nlopt::FAILURE;
-  try {
-    status = opt.optimize(x, best);
-  } catch (const nlopt::forced_stop&) {
-  } catch (const std::invalid_argument& e) {
-    if (!failure)
-      throw UsageError(
-          fmt::format("the {} optimiser refuses this problem ({}); with one "
-                      "parameter, use nelder_mead",
-                      scenario::to_string(c.optimiser), e.what()));
-  } catch (const nlopt::roundoff_limited&) {
-    status = nlopt::ROUNDOFF_LIMITED;
-  }
-  if (failure) std::rethrow_exception(failure);
+  Evaluations evaluations(c, dir, options, journal, std::move(cached), result);
+  const nlopt::result status = optimise(c, evaluations);
   if (result.trace.empty()) throw Error("the optimiser ended before its first evaluation");
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.seconds = evaluations.seconds();
   result.status = optimiser_ending(status);
   for (std::size_t k = 1; k < result.trace.size(); ++k)
     if (result.trace[k].loss < result.trace[static_cast<std::size_t>(result.best)].loss)
       result.best = static_cast<int>(k);
-  const auto& winner = result.trace[static_cast<std::size_t>(result.best)];
-  result.fit = fit_targets(c.targets, winner.measures);
-
+  result.fit = fit_targets(c.targets, result.trace[static_cast<std::size_t>(result.best)].measures);
   write_outputs(c, dir, result);
   return result;
 }
