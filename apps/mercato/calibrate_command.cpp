@@ -6,17 +6,18 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "every_rank.hpp"
 #include "mercato/experiment/calibration.hpp"
 #include "mercato/experiment/replicates.hpp"
 
 namespace mercato::cli {
 
 namespace fs = std::filesystem;
+using experiment::Distributed;
 
 namespace {
 
@@ -38,19 +39,34 @@ void print_fit(const scenario::Calibration& c, const experiment::CalibrationResu
   }
 }
 
+void print_plan(const scenario::Calibration& c, const experiment::CalibrationOptions& options,
+                const fs::path& dir) {
+  fmt::print(
+      "calibrate {}: {} parameter{}, {} target{}, {} replicate{} per evaluation, {} "
+      "with a budget of {}, {} thread{}{} -> {}\n",
+      c.name, c.parameters.size(), c.parameters.size() == 1 ? "" : "s", c.targets.size(),
+      c.targets.size() == 1 ? "" : "s", c.replicates, c.replicates == 1 ? "" : "s",
+      scenario::to_string(c.optimiser), c.budget, options.threads, options.threads == 1 ? "" : "s",
+      Distributed::size() > 1 ? fmt::format(" on each of {} ranks", Distributed::size()) : "",
+      dir.string());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int calibrate_command(const CalibrateArgs& args) {
-  const scenario::Calibration c = experiment::load_calibration(args.file);
+  const scenario::Calibration c = load_on_every_rank(
+      [&] { return experiment::load_calibration(args.file); }, "the calibration");
   const fs::path dir = args.output.empty()
                            ? fs::path("runs") / (file_name_part(c.name) + "-calibration")
                            : fs::path(args.output);
   experiment::CalibrationOptions options;
-  options.threads =
-      args.threads.value_or(static_cast<int>(std::max(1U, std::thread::hardware_concurrency())));
+  options.threads = args.threads.value_or(default_threads());
   options.force = args.force;
   options.stop = &interrupt_flag();
-  const bool terminal = !args.quiet && ::isatty(STDERR_FILENO) == 1;
+  // Under mpirun only rank 0 prints: the other ranks run replicates for it.
+  const bool root = Distributed::rank() == 0;
+  const bool terminal = root && !args.quiet && ::isatty(STDERR_FILENO) == 1;
   bool drawn = false;
   options.on_progress = [&](const experiment::CalibrationProgress& p) {
     if (!terminal) return;
@@ -61,16 +77,7 @@ int calibrate_command(const CalibrateArgs& args) {
                run > 0 ? fmt::format(", {:.1f} s per evaluation", p.seconds / run) : "");
     drawn = true;
   };
-  if (!args.quiet) {
-    fmt::print(
-        "calibrate {}: {} parameter{}, {} target{}, {} replicate{} per evaluation, {} "
-        "with a budget of {}, {} thread{} -> {}\n",
-        c.name, c.parameters.size(), c.parameters.size() == 1 ? "" : "s", c.targets.size(),
-        c.targets.size() == 1 ? "" : "s", c.replicates, c.replicates == 1 ? "" : "s",
-        scenario::to_string(c.optimiser), c.budget, options.threads,
-        options.threads == 1 ? "" : "s", dir.string());
-    std::fflush(stdout);
-  }
+  if (root && !args.quiet) print_plan(c, options, dir);
   experiment::CalibrationResult r;
   try {
     r = experiment::run_calibration(c, dir, options);
@@ -81,6 +88,7 @@ int calibrate_command(const CalibrateArgs& args) {
                     "to continue",
                     (dir / "journal.csv").string()));
   }
+  if (!root) return 0;
   if (drawn) fmt::print(stderr, "\r\033[K");
   if (!args.quiet) {
     if (r.replayed > 0) fmt::print("  {} evaluations replayed from the journal\n", r.replayed);

@@ -11,7 +11,7 @@ namespace mercato::cli {
 struct CalibrateArgs {
   std::string file;            // the calibration file
   std::string output;          // empty: runs/<calibration name>-calibration
-  std::optional<int> threads;  // replicates at once; default every core
+  std::optional<int> threads;  // replicates at once per process; default every core, 1 per rank
   bool force = false;
   bool quiet = false;
 };

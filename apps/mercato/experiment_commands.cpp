@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "every_rank.hpp"
 #include "mercato/experiment/sweep.hpp"
 #include "mercato/scenario/experiment.hpp"
 
@@ -79,12 +80,6 @@ experiment::OnError on_error_of(const std::string& text) {
   if (text == "stop") return experiment::OnError::stop;
   if (text == "continue") return experiment::OnError::continue_;
   throw UsageError(fmt::format("--on-error must be 'stop' or 'continue' (got '{}')", text));
-}
-
-int default_threads() {
-  // Alone: every core. Under mpirun: one run at a time per rank (start one rank per core).
-  if (Distributed::size() > 1) return 1;
-  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
 int run_and_report(const scenario::Experiment& e, const std::string& kind, const fs::path& database,
@@ -168,28 +163,6 @@ int run_and_report(const scenario::Experiment& e, const std::string& kind, const
   return 0;
 }
 
-// Under mpirun every rank loads the experiment itself. A rank that cannot (a file missing on its
-// node) must not leave the others waiting for it: all agree first, and the error is printed
-// once (by rank 0 when it has it, otherwise by the ranks that do).
-template <typename Load>
-scenario::Experiment load_on_every_rank(const Load& load) {
-  if (Distributed::size() < 2) return load();
-  std::exception_ptr error;
-  scenario::Experiment e;
-  try {
-    e = load();
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (Distributed::all_ok(!error)) return e;
-  const bool root_ok = Distributed::from_root(!error);
-  if (error && (Distributed::rank() == 0 || root_ok)) std::rethrow_exception(error);
-  if (Distributed::rank() == 0) {
-    throw Error("another rank could not load the experiment (its message is above)");
-  }
-  throw ExitQuietly{1};
-}
-
 fs::path default_database(const std::string& name) {
   return fs::path("runs") / (file_name_part(name) + ".db");
 }
@@ -204,10 +177,12 @@ int ensemble_command(const ExperimentArgs& args) {
   std::vector<scenario::Override> overrides;
   for (const std::string& s : args.sets) overrides.push_back(scenario::parse_override(s));
   std::vector<std::string> keep = args.keep;
-  const scenario::Experiment e = load_on_every_rank([&] {
-    return scenario::ensemble_experiment(args.file, overrides, args.replicates, args.seed,
-                                         args.months, keep);
-  });
+  const scenario::Experiment e = load_on_every_rank(
+      [&] {
+        return scenario::ensemble_experiment(args.file, overrides, args.replicates, args.seed,
+                                             args.months, keep);
+      },
+      "the experiment");
   const fs::path database =
       args.output.empty() ? default_database(e.name + "-ensemble") : fs::path(args.output);
   return run_and_report(e, "ensemble", database, args);
@@ -215,7 +190,7 @@ int ensemble_command(const ExperimentArgs& args) {
 
 int sweep_command(const ExperimentArgs& args) {
   const scenario::Experiment e =
-      load_on_every_rank([&] { return scenario::load_experiment(args.file); });
+      load_on_every_rank([&] { return scenario::load_experiment(args.file); }, "the experiment");
   const fs::path database = args.output.empty()
                                 ? default_database(e.name.empty() ? stem_of(args.file) : e.name)
                                 : fs::path(args.output);

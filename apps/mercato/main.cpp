@@ -166,13 +166,16 @@ constexpr const char* kCalibrateExamples =
     "Examples:\n"
     "  mercato calibrate calibrations/world-2019.yaml --threads 2 -o runs/world-2019-fit\n"
     "  mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit   # resumes\n"
+    "  mpirun -np 4 mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit\n"
     "  mercato validate runs/world-2019-fit/best.yaml\n"
     "\n"
     "Writes best.yaml (a scenario that extends the base), targets.csv (data vs model, 95%\n"
     "interval over replicates, contribution to the loss), trace.csv (every evaluation),\n"
     "report.md and journal.csv. Stopped (Ctrl-C) and started again with the same command, it\n"
     "replays the journal and goes on; a changed calibration is refused (--force starts over).\n"
-    "Runs in one process (replicates on threads), also under mpirun.\n";
+    "Under mpirun, rank 0 runs the optimiser and writes every file, and each evaluation's\n"
+    "replicates are shared over the ranks (replicate r on rank r % ranks); the files are the\n"
+    "same bytes as in one process, on any number of threads or ranks.\n";
 
 constexpr const char* kServeExamples =
     "Examples:\n"
@@ -354,7 +357,8 @@ int run_cli(int argc, char** argv) {
                         "this calibration's journal");
   calibrate
       ->add_option("--threads", calibrate_args.threads,
-                   "Replicates run at once (default: every core)")
+                   "Replicates run at once in this process (default: every core; 1 per rank "
+                   "under mpirun)")
       ->check(CLI::Range(1, 4096));
   calibrate->add_flag("-f,--force", calibrate_args.force,
                       "Start over in a non-empty folder (replaces its journal)");

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,7 +21,9 @@
 #include "mercato/experiment/measures.hpp"
 #include "mercato/experiment/replicates.hpp"
 #include "mercato/experiment/statistics.hpp"
+#include "mercato/experiment/sweep.hpp"
 #include "mercato/io/outputs.hpp"
+#include "mpi_channel.hpp"
 
 namespace mercato::experiment {
 
@@ -178,15 +181,27 @@ class Journal {
   std::FILE* file_ = nullptr;
 };
 
-// Runs the replicates of one candidate and returns each target's measure per replicate.
-std::vector<std::vector<double>> measure_candidate(const Calibration& c,
-                                                   const std::vector<double>& values,
-                                                   const CalibrationOptions& options) {
+// One replicate's measure of each target (NaN when the run has no such figure).
+using ReplicateMeasures = std::vector<double>;
+
+// Runs share `share` of `shares` of one candidate's replicates (replicates r with
+// r % shares == share; alone, all of them) and returns the measures by replicate index, empty for
+// the replicates of the other shares.
+std::vector<ReplicateMeasures> measure_share(const Calibration& c,
+                                             const std::vector<double>& values,
+                                             const CalibrationOptions& options, int share,
+                                             int shares) {
+  // A rank stopped by a signal says so even when it has no replicate of this candidate.
+  if (options.stop != nullptr && options.stop->load()) throw Stopped();
+  std::vector<ReplicateMeasures> out(static_cast<std::size_t>(c.replicates));
+  if (share >= c.replicates) return out;
   const Config config = scenario::load(c.scenario_file, scenario::candidate_overrides(c, values));
   std::vector<Measures> measures(static_cast<std::size_t>(c.replicates));
   ReplicateOptions ro;
   ro.threads = std::max(1, std::min(options.threads, c.replicates));
   ro.stop = options.stop;
+  ro.share = share;
+  ro.shares = shares;
   const std::vector<int> headquarters = headquarters_of(config);
   ro.observers = [&measures, &headquarters](int r) {
     std::vector<std::unique_ptr<Observer>> out;
@@ -194,17 +209,134 @@ std::vector<std::vector<double>> measure_candidate(const Calibration& c,
     return out;
   };
   run_replicates(config, c.replicates, ro);
-  std::vector<std::vector<double>> out;
-  for (const auto& t : c.targets) {
-    std::vector<double> per_replicate;
-    for (const auto& m : measures) {
+  for (int r = share; r < c.replicates; r += shares) {
+    const Measures& m = measures[static_cast<std::size_t>(r)];
+    for (const auto& t : c.targets) {
       const auto it = m.find(t.measure);
-      per_replicate.push_back(it == m.end() ? kNaN : it->second);
+      out[static_cast<std::size_t>(r)].push_back(it == m.end() ? kNaN : it->second);
     }
-    out.push_back(std::move(per_replicate));
   }
   return out;
 }
+
+// Each target's measure per replicate, the evaluation's `measures`.
+std::vector<std::vector<double>> by_target(const Calibration& c,
+                                           const std::vector<ReplicateMeasures>& by_replicate) {
+  std::vector<std::vector<double>> out(c.targets.size());
+  for (std::size_t t = 0; t < c.targets.size(); ++t)
+    for (const ReplicateMeasures& m : by_replicate) out[t].push_back(m.at(t));
+  return out;
+}
+
+// Numbers as text that reads back as the same doubles (-0 and NaN included), comma-separated:
+// what ranks send each other, so a rank's measures are rank 0's to the bit.
+std::string exact_numbers(const std::vector<double>& numbers) {
+  std::string out;
+  for (std::size_t i = 0; i < numbers.size(); ++i)
+    out += fmt::format("{}{}", i == 0 ? "" : ",", numbers[i]);
+  return out;
+}
+
+// A rank's share of an evaluation as sent to rank 0: "r,m1,...,mT" per replicate of the share,
+// or "!" and the error that stopped it.
+std::string share_message(const std::vector<ReplicateMeasures>& by_replicate) {
+  std::string out;
+  for (std::size_t r = 0; r < by_replicate.size(); ++r)
+    if (!by_replicate[r].empty()) out += fmt::format("{},{}\n", r, exact_numbers(by_replicate[r]));
+  return out;
+}
+
+void read_share_message(const std::string& message, std::vector<ReplicateMeasures>& by_replicate) {
+  std::istringstream in(message);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::vector<double> cells = split_numbers(line);
+    by_replicate.at(static_cast<std::size_t>(cells.at(0))).assign(cells.begin() + 1, cells.end());
+  }
+}
+
+// A rank other than 0 under mpirun: runs its share of each candidate rank 0 sends and sends
+// back the measures (or that it was stopped, or its error), until rank 0 has no more.
+void serve_replicates(const Calibration& c, const CalibrationOptions& options) {
+  MpiChannel channel;
+  const int rank = Distributed::rank(), ranks = Distributed::size();
+  for (;;) {
+    for (MpiChannel::Message& m : channel.poll()) {
+      if (m.kind != MpiChannel::Kind::assign) continue;
+      if (m.run < 0) return;
+      try {
+        const std::vector<double> values = split_numbers(m.payload);
+        channel.send_result(false, share_message(measure_share(c, values, options, rank, ranks)));
+      } catch (const Stopped&) {
+        channel.send_result(true, std::string());
+      } catch (const std::exception& e) {
+        channel.send_result(false, std::string("!") + e.what());
+      } catch (...) {
+        channel.send_result(false, "!unexpected failure");
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+// Rank 0's side of the other ranks (none when alone): every candidate's replicates are shared
+// out, share k of K to rank k, rank 0's share run here. When rank 0's calibration ends, however
+// it ends, the others are told there are no more candidates.
+class ReplicateRanks {
+ public:
+  ReplicateRanks() = default;
+  ~ReplicateRanks() {
+    for (int rank = 1; rank < Distributed::size(); ++rank) channel_.assign(rank, -1);
+  }
+  ReplicateRanks(const ReplicateRanks&) = delete;
+  ReplicateRanks& operator=(const ReplicateRanks&) = delete;
+
+  // Each target's measure per replicate of candidate `values` (evaluation `index`).
+  std::vector<std::vector<double>> measure(const Calibration& c, int index,
+                                           const std::vector<double>& values,
+                                           const CalibrationOptions& options) {
+    const int ranks = Distributed::size();
+    for (int rank = 1; rank < ranks; ++rank) channel_.assign(rank, index, exact_numbers(values));
+    std::vector<ReplicateMeasures> by_replicate(static_cast<std::size_t>(c.replicates));
+    std::exception_ptr failure;
+    try {
+      by_replicate = measure_share(c, values, options, 0, ranks);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    // Every rank's answer is read, even after a failure here, so none is left unread.
+    const std::exception_ptr remote_failure = collect(ranks - 1, by_replicate);
+    if (failure) std::rethrow_exception(failure);
+    if (remote_failure) std::rethrow_exception(remote_failure);
+    return by_target(c, by_replicate);
+  }
+
+ private:
+  // Waits for `ranks` answers; the first failure among them to arrive (a rank stopped, or its
+  // error), if any.
+  std::exception_ptr collect(int ranks, std::vector<ReplicateMeasures>& by_replicate) {
+    std::exception_ptr failure;
+    while (ranks > 0) {
+      for (MpiChannel::Message& m : channel_.poll()) {
+        if (m.kind != MpiChannel::Kind::result) continue;
+        --ranks;
+        if (m.abandoned) {
+          if (!failure) failure = std::make_exception_ptr(Stopped());
+        } else if (m.payload.starts_with('!')) {
+          if (!failure)
+            failure = std::make_exception_ptr(
+                Error(fmt::format("rank {}: {}", m.rank, m.payload.substr(1))));
+        } else {
+          read_share_message(m.payload, by_replicate);
+        }
+      }
+      if (ranks > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return failure;
+  }
+
+  MpiChannel channel_;
+};
 
 void write_file(const fs::path& path, const std::string& text) {
   io::AtomicFile file(path);
@@ -271,6 +403,192 @@ std::string report_md(const Calibration& c, const CalibrationResult& r) {
   return out;
 }
 
+// How the optimiser ended, in words (report.md).
+std::string optimiser_ending(nlopt::result status) {
+  switch (status) {
+    case nlopt::MAXEVAL_REACHED:
+      return "the budget of evaluations was spent";
+    case nlopt::XTOL_REACHED:
+      return "converged (parameters moved less than 1e-4 of their ranges)";
+    case nlopt::FTOL_REACHED:
+      return "converged (the loss changed less than its tolerance)";
+    case nlopt::ROUNDOFF_LIMITED:
+      return "stopped by round-off (the loss is noisy at this scale)";
+    default:
+      return fmt::format("the optimiser ended with status {}", static_cast<int>(status));
+  }
+}
+
+// best.yaml, targets.csv, trace.csv and report.md of a finished calibration.
+void write_outputs(const Calibration& c, const fs::path& dir, CalibrationResult& r) {
+  const auto& best = r.trace[static_cast<std::size_t>(r.best)];
+  // Every file complete under its temporary name before any is renamed would need them open at
+  // once; each is small, so they are written one by one, each atomically.
+  const fs::path base = fs::absolute(c.scenario_file).lexically_normal();
+  const std::string extends = fs::relative(base, fs::absolute(dir)).generic_string();
+  write_file(dir / "best.yaml",
+             scenario::calibrated_scenario_yaml(
+                 c, best.values, extends,
+                 fmt::format("Written by mercato calibrate {}: evaluation {} of {}, loss {:.6g}.\n"
+                             "The base scenario with the calibrated parameters; the fit is in "
+                             "targets.csv beside this file.",
+                             c.file, best.index, r.trace.size(), best.loss)));
+  write_file(dir / "targets.csv", targets_csv(r.fit));
+  write_file(dir / "trace.csv", trace_csv(c, r.trace));
+  write_file(dir / "report.md", report_md(c, r));
+  r.files = {"best.yaml", "targets.csv", "trace.csv", "report.md", kJournal};
+}
+
+// The journal of an earlier start of this calibration in `dir`, rewritten and open for
+// appending; or a new one, in a folder checked to hold nothing else (unless `force`).
+std::vector<JournalEntry> open_journal(Journal& journal, const fs::path& dir,
+                                       const CalibrationOptions& options) {
+  const fs::path path = dir / kJournal;
+  std::vector<JournalEntry> cached;
+  std::error_code ec;
+  if (fs::exists(path, ec) && !options.force) {
+    cached = journal.read();
+  } else {
+    if (options.force) fs::remove(path, ec);
+    io::prepare_output_folder(dir, options.force);
+  }
+  journal.open(cached);
+  return cached;
+}
+
+// The optimiser's objective. Each point it asks for is answered from the journal of an earlier
+// start while that holds one, else evaluated (over the ranks under mpirun) and appended to the
+// journal; either way it goes into the trace.
+class Evaluations {
+ public:
+  Evaluations(const Calibration& c, const fs::path& dir, const CalibrationOptions& options,
+              Journal& journal, std::vector<JournalEntry> cached, CalibrationResult& result)
+      : c_(c),
+        dir_(dir),
+        options_(options),
+        journal_(journal),
+        cached_(std::move(cached)),
+        result_(result) {}
+
+  // The loss at `u`, a point of the unit cube.
+  double loss_at(const std::vector<double>& u) {
+    const std::size_t k = result_.trace.size();
+    const JournalEntry entry = k < cached_.size() ? replay(k, u) : evaluate(k, u);
+    result_.trace.push_back(entry.evaluation);
+    best_loss_ = std::min(best_loss_, entry.evaluation.loss);
+    report_progress(entry.evaluation.loss);
+    return entry.evaluation.loss;
+  }
+
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+
+ private:
+  JournalEntry replay(std::size_t k, const std::vector<double>& u) {
+    if (cached_[k].units != u)
+      throw Error(fmt::format(
+          "the journal in '{}' does not follow this optimiser's path at evaluation {}; use "
+          "--force to start over",
+          dir_.string(), k));
+    ++result_.replayed;
+    return cached_[k];
+  }
+
+  JournalEntry evaluate(std::size_t k, const std::vector<double>& u) {
+    if ((options_.stop_after > 0 && run_here_ >= options_.stop_after) ||
+        (options_.stop != nullptr && options_.stop->load()))
+      throw Stopped();
+    JournalEntry entry;
+    entry.units = u;
+    entry.evaluation.index = static_cast<int>(k);
+    for (std::size_t j = 0; j < u.size(); ++j)
+      entry.evaluation.values.push_back(value_of(c_.parameters[j], u[j]));
+    entry.evaluation.measures =
+        ranks_.measure(c_, entry.evaluation.index, entry.evaluation.values, options_);
+    entry.evaluation.loss = loss_of(fit_targets(c_.targets, entry.evaluation.measures));
+    journal_.append(entry);
+    ++run_here_;
+    return entry;
+  }
+
+  void report_progress(double loss) const {
+    if (!options_.on_progress) return;
+    CalibrationProgress p;
+    p.evaluations = static_cast<int>(result_.trace.size());
+    p.replayed = result_.replayed;
+    p.budget = c_.budget;
+    p.loss = loss;
+    p.best_loss = best_loss_;
+    p.seconds = seconds();
+    options_.on_progress(p);
+  }
+
+  const Calibration& c_;
+  const fs::path& dir_;
+  const CalibrationOptions& options_;
+  Journal& journal_;
+  const std::vector<JournalEntry> cached_;
+  CalibrationResult& result_;
+  ReplicateRanks ranks_;
+  int run_here_ = 0;  // evaluations run (not replayed) by this start
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// Runs the NLopt optimiser over the unit cube from the parameters' starts, each loss from
+// `evaluations`, and returns how it ended; rethrows what an evaluation threw (Stopped on
+// Ctrl-C).
+nlopt::result optimise(const Calibration& c, Evaluations& evaluations) {
+  const std::size_t n = c.parameters.size();
+  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
+  std::vector<double> x(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto& p = c.parameters[j];
+    x[j] = p.start ? unit_of(p, *p.start) : 0.5;
+  }
+  opt.set_lower_bounds(std::vector<double>(n, 0.0));
+  opt.set_upper_bounds(std::vector<double>(n, 1.0));
+  opt.set_maxeval(c.budget);
+  opt.set_xtol_abs(1e-4);
+  opt.set_initial_step(0.2);
+  // The C++ wrapper turns exceptions into a forced stop; keep ours to rethrow them as they were.
+  std::exception_ptr failure;
+  std::function<double(const std::vector<double>&)> guarded = [&](const std::vector<double>& u) {
+    try {
+      return evaluations.loss_at(u);
+    } catch (...) {
+      failure = std::current_exception();
+      opt.force_stop();
+      return std::numeric_limits<double>::infinity();
+    }
+  };
+  opt.set_min_objective(
+      [](const std::vector<double>& u, std::vector<double>&, void* data) -> double {
+        return (*static_cast<std::function<double(const std::vector<double>&)>*>(data))(u);
+      },
+      &guarded);
+  // CRS2 and ISRES draw random points: seeded from the calibration's seed, so a replay follows
+  // the same path.
+  nlopt::srand(c.seed.value_or(1));
+  double best = 0;
+  nlopt::result status = nlopt::FAILURE;
+  try {
+    status = opt.optimize(x, best);
+  } catch (const nlopt::forced_stop&) {
+  } catch (const std::invalid_argument& e) {
+    if (!failure)
+      throw UsageError(
+          fmt::format("the {} optimiser refuses this problem ({}); with one "
+                      "parameter, use nelder_mead",
+                      scenario::to_string(c.optimiser), e.what()));
+  } catch (const nlopt::roundoff_limited&) {
+    status = nlopt::ROUNDOFF_LIMITED;
+  }
+  if (failure) std::rethrow_exception(failure);
+  return status;
+}
+
 }  // namespace
 
 std::vector<TargetFit> fit_targets(const std::vector<CalibrationTarget>& targets,
@@ -316,149 +634,32 @@ scenario::Calibration load_calibration(const std::string& path) {
 
 CalibrationResult run_calibration(const Calibration& c, const fs::path& dir,
                                   const CalibrationOptions& options) {
-  const std::uint64_t fingerprint = fnv1a(scenario::calibration_fingerprint(c));
-  const fs::path journal_path = dir / kJournal;
-  Journal journal(journal_path, c, fingerprint);
+  if (Distributed::rank() != 0) {
+    // Rank 0 says whether its output folder and journal are ready; then this rank serves it.
+    if (MpiChannel::broadcast_go(false)) serve_replicates(c, options);
+    return {};
+  }
+  Journal journal(dir / kJournal, c, fnv1a(scenario::calibration_fingerprint(c)));
   std::vector<JournalEntry> cached;
-  std::error_code ec;
-  if (fs::exists(journal_path, ec) && !options.force) {
-    cached = journal.read();
-  } else {
-    if (options.force) fs::remove(journal_path, ec);
-    io::prepare_output_folder(dir, options.force);
-  }
-  journal.open(cached);
-
-  const std::size_t n = c.parameters.size();
-  CalibrationResult result;
-  std::exception_ptr failure;
-  int run_here = 0;
-  const auto started = std::chrono::steady_clock::now();
-  double best_loss = std::numeric_limits<double>::infinity();
-  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
-
-  auto objective = [&](const std::vector<double>& u) -> double {
-    const auto k = static_cast<std::size_t>(result.trace.size());
-    JournalEntry entry;
-    entry.units = u;
-    if (k < cached.size()) {
-      if (cached[k].units != u)
-        throw Error(fmt::format(
-            "the journal in '{}' does not follow this optimiser's path at evaluation {}; use "
-            "--force to start over",
-            dir.string(), k));
-      entry = cached[k];
-      ++result.replayed;
-    } else {
-      if ((options.stop_after > 0 && run_here >= options.stop_after) ||
-          (options.stop != nullptr && options.stop->load()))
-        throw Stopped();
-      entry.evaluation.index = static_cast<int>(k);
-      for (std::size_t j = 0; j < n; ++j)
-        entry.evaluation.values.push_back(value_of(c.parameters[j], u[j]));
-      entry.evaluation.measures = measure_candidate(c, entry.evaluation.values, options);
-      entry.evaluation.loss = loss_of(fit_targets(c.targets, entry.evaluation.measures));
-      journal.append(entry);
-      ++run_here;
-    }
-    result.trace.push_back(entry.evaluation);
-    best_loss = std::min(best_loss, entry.evaluation.loss);
-    if (options.on_progress) {
-      CalibrationProgress p;
-      p.evaluations = static_cast<int>(result.trace.size());
-      p.replayed = result.replayed;
-      p.budget = c.budget;
-      p.loss = entry.evaluation.loss;
-      p.best_loss = best_loss;
-      p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      options.on_progress(p);
-    }
-    return entry.evaluation.loss;
-  };
-
-  std::vector<double> x(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    const auto& p = c.parameters[j];
-    x[j] = p.start ? unit_of(p, *p.start) : 0.5;
-  }
-  opt.set_lower_bounds(std::vector<double>(n, 0.0));
-  opt.set_upper_bounds(std::vector<double>(n, 1.0));
-  opt.set_maxeval(c.budget);
-  opt.set_xtol_abs(1e-4);
-  opt.set_initial_step(0.2);
-  // The C++ wrapper turns exceptions into a forced stop; keep ours to rethrow them as they were.
-  std::function<double(const std::vector<double>&)> guarded = [&](const std::vector<double>& u) {
-    try {
-      return objective(u);
-    } catch (...) {
-      failure = std::current_exception();
-      opt.force_stop();
-      return std::numeric_limits<double>::infinity();
-    }
-  };
-  opt.set_min_objective(
-      [](const std::vector<double>& u, std::vector<double>&, void* data) -> double {
-        return (*static_cast<std::function<double(const std::vector<double>&)>*>(data))(u);
-      },
-      &guarded);
-  // CRS2 and ISRES draw random points: seeded from the calibration's seed, so a replay follows
-  // the same path.
-  nlopt::srand(c.seed.value_or(1));
-  double best = 0;
-  nlopt::result status = nlopt::FAILURE;
   try {
-    status = opt.optimize(x, best);
-  } catch (const nlopt::forced_stop&) {
-  } catch (const std::invalid_argument& e) {
-    if (!failure)
-      throw UsageError(
-          fmt::format("the {} optimiser refuses this problem ({}); with one "
-                      "parameter, use nelder_mead",
-                      scenario::to_string(c.optimiser), e.what()));
-  } catch (const nlopt::roundoff_limited&) {
-    status = nlopt::ROUNDOFF_LIMITED;
+    cached = open_journal(journal, dir, options);
+  } catch (...) {
+    MpiChannel::broadcast_go(false);
+    throw;
   }
-  if (failure) std::rethrow_exception(failure);
+  MpiChannel::broadcast_go(true);
+
+  CalibrationResult result;
+  Evaluations evaluations(c, dir, options, journal, std::move(cached), result);
+  const nlopt::result status = optimise(c, evaluations);
   if (result.trace.empty()) throw Error("the optimiser ended before its first evaluation");
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  switch (status) {
-    case nlopt::MAXEVAL_REACHED:
-      result.status = "the budget of evaluations was spent";
-      break;
-    case nlopt::XTOL_REACHED:
-      result.status = "converged (parameters moved less than 1e-4 of their ranges)";
-      break;
-    case nlopt::FTOL_REACHED:
-      result.status = "converged (the loss changed less than its tolerance)";
-      break;
-    case nlopt::ROUNDOFF_LIMITED:
-      result.status = "stopped by round-off (the loss is noisy at this scale)";
-      break;
-    default:
-      result.status = fmt::format("the optimiser ended with status {}", static_cast<int>(status));
-  }
+  result.seconds = evaluations.seconds();
+  result.status = optimiser_ending(status);
   for (std::size_t k = 1; k < result.trace.size(); ++k)
     if (result.trace[k].loss < result.trace[static_cast<std::size_t>(result.best)].loss)
       result.best = static_cast<int>(k);
-  const auto& winner = result.trace[static_cast<std::size_t>(result.best)];
-  result.fit = fit_targets(c.targets, winner.measures);
-
-  // Every file complete under its temporary name before any is renamed would need them open at
-  // once; each is small, so they are written one by one, each atomically.
-  const fs::path base = fs::absolute(c.scenario_file).lexically_normal();
-  const std::string extends = fs::relative(base, fs::absolute(dir)).generic_string();
-  write_file(dir / "best.yaml",
-             scenario::calibrated_scenario_yaml(
-                 c, winner.values, extends,
-                 fmt::format("Written by mercato calibrate {}: evaluation {} of {}, loss {:.6g}.\n"
-                             "The base scenario with the calibrated parameters; the fit is in "
-                             "targets.csv beside this file.",
-                             c.file, winner.index, result.trace.size(), winner.loss)));
-  write_file(dir / "targets.csv", targets_csv(result.fit));
-  write_file(dir / "trace.csv", trace_csv(c, result.trace));
-  write_file(dir / "report.md", report_md(c, result));
-  result.files = {"best.yaml", "targets.csv", "trace.csv", "report.md", kJournal};
+  result.fit = fit_targets(c.targets, result.trace[static_cast<std::size_t>(result.best)].measures);
+  write_outputs(c, dir, result);
   return result;
 }
 

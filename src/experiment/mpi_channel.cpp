@@ -117,10 +117,14 @@ std::vector<MpiChannel::Message> MpiChannel::poll() {
       case kRequest:
         m.kind = Kind::request;
         break;
-      case kAssign:
+      case kAssign: {
+        // "<run>" or "<run>\n<payload>".
         m.kind = Kind::assign;
         m.run = std::stoll(bytes);
+        const std::size_t newline = bytes.find('\n');
+        if (newline != std::string::npos) m.payload = bytes.substr(newline + 1);
         break;
+      }
       case kResult:
         m.kind = Kind::result;
         m.payload = std::move(bytes);
@@ -147,12 +151,15 @@ void send(int to, int tag, const std::string& bytes) {
 }  // namespace
 #endif
 
-void MpiChannel::assign(int rank, std::int64_t run) {
+void MpiChannel::assign(int rank, std::int64_t run, const std::string& payload) {
 #if MERCATO_WITH_MPI
-  send(rank, kAssign, std::to_string(run));
+  std::string bytes = std::to_string(run);
+  if (!payload.empty()) bytes += "\n" + payload;
+  send(rank, kAssign, bytes);
 #else
   (void)rank;
   (void)run;
+  (void)payload;
 #endif
 }
 

@@ -16,22 +16,34 @@ namespace {
 // Unwinds a replicate that another one's failure or a stop request made pointless.
 struct Abandoned {};
 
-}  // namespace
-
-std::vector<RunSummary> run_replicates(const Config& config, int replicates,
-                                       const ReplicateOptions& options) {
+void check_options(int replicates, const ReplicateOptions& options) {
   if (replicates < 1) {
     throw UsageError(fmt::format("replicates must be at least 1 (got {})", replicates));
   }
   if (options.threads < 1) {
     throw UsageError(fmt::format("threads must be at least 1 (got {})", options.threads));
   }
+  if (options.shares < 1 || options.share < 0 || options.share >= options.shares) {
+    throw UsageError(fmt::format("share {} of {} replicate shares does not exist", options.share,
+                                 options.shares));
+  }
+}
+
+}  // namespace
+
+std::vector<RunSummary> run_replicates(const Config& config, int replicates,
+                                       const ReplicateOptions& options) {
+  check_options(replicates, options);
+  auto in_share = [&](int r) { return r % options.shares == options.share; };
+  const int replicates_here = (replicates - options.share + options.shares - 1) / options.shares;
   const int months = scenario::simulation_options(config, 1).months;
-  const int total = replicates * months;
+  const int total = replicates_here * months;
 
   std::vector<RunSummary> results(static_cast<std::size_t>(replicates));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(replicates));
+  // Replicates of other shares count as finished: they are not this call's to run.
   std::vector<char> finished(static_cast<std::size_t>(replicates), 0);
+  for (int r = 0; r < replicates; ++r) finished[static_cast<std::size_t>(r)] = in_share(r) ? 0 : 1;
   // The lowest replicate that failed so far. Replicates below it still run to the end, so the
   // error rethrown (the lowest replicate's) does not depend on which thread got there first: a
   // replicate picked up late must not be skipped because a higher one failed meanwhile (a race
@@ -74,7 +86,7 @@ std::vector<RunSummary> run_replicates(const Config& config, int replicates,
   // does not matter, since each result goes to its own slot.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int r = 0; r < replicates; ++r) {
-    if (stopping(r)) continue;
+    if (!in_share(r) || stopping(r)) continue;
     try {
       run_one(r);
     } catch (const Abandoned&) {

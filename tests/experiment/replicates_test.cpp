@@ -1,5 +1,6 @@
 // run_replicates on scenarios/tiny.yaml: results by replicate index whatever the thread count,
-// replicate 0 is the plain run, replicates differ, progress, stop and errors.
+// replicate 0 is the plain run, replicates differ, a rank's share of them, progress, stop and
+// errors.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -93,10 +94,37 @@ TEST(Replicates, TheErrorOfTheLowestFailingReplicateIsRethrown) {
   }
 }
 
+// Share k of K (rank k of `mpirun -np K mercato calibrate`) runs the replicates r with
+// r % K == k, each as it runs when all run in one call; the others are left empty.
+TEST(Replicates, ASharesReplicatesAreThoseOfTheWholeRun) {
+  const Config config = tiny_config({{"months", "6"}});
+  const auto whole = fingerprints(run_replicates(config, 5, 2));
+  const std::string empty = fingerprint(RunSummary{});
+  for (int share = 0; share < 3; ++share) {
+    ReplicateOptions options;
+    options.threads = 2;
+    options.share = share;
+    options.shares = 3;
+    int total = 0;
+    options.on_progress = [&total](int, int t) { total = t; };
+    const auto part = fingerprints(run_replicates(config, 5, options));
+    ASSERT_EQ(part.size(), 5u);
+    for (int r = 0; r < 5; ++r)
+      EXPECT_EQ(part[static_cast<std::size_t>(r)],
+                r % 3 == share ? whole[static_cast<std::size_t>(r)] : empty)
+          << "share " << share << ", replicate " << r;
+    EXPECT_EQ(total, (share < 2 ? 2 : 1) * 6) << share;  // months of this share's replicates
+  }
+}
+
 TEST(Replicates, BadCountsAreUsageErrors) {
   const Config config = tiny_config();
   EXPECT_THROW(run_replicates(config, 0, 1), UsageError);
   EXPECT_THROW(run_replicates(config, 2, 0), UsageError);
+  ReplicateOptions beyond;
+  beyond.share = 2;
+  beyond.shares = 2;
+  EXPECT_THROW(run_replicates(config, 2, beyond), UsageError);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // the weighted sum of squared, scaled deviations of the replicate means from the targets.
 // Every evaluation is appended to a journal (fsynced) in the output folder; running the same
 // calibration again replays the journal into the optimiser, which is deterministic, so a stopped
-// calibration ends where an uninterrupted one would.
+// calibration ends where an uninterrupted one would. Under mpirun, rank 0 runs the optimiser and
+// writes every file; each candidate's replicates are shared over the ranks (replicate r on rank
+// r % ranks), and the others send their measures back, so the files are the same bytes.
 #pragma once
 
 #include <atomic>
@@ -41,7 +43,7 @@ struct CalibrationProgress {
 };
 
 struct CalibrationOptions {
-  int threads = 1;     // replicates of an evaluation at once
+  int threads = 1;     // replicates of an evaluation at once (in each rank under mpirun)
   bool force = false;  // start over in a folder that holds another calibration's journal
   const std::atomic<bool>* stop = nullptr;  // Ctrl-C: stop after the current evaluation's month
   // Test hook: stop (as Ctrl-C does) once this many evaluations were run in this process
@@ -71,7 +73,9 @@ scenario::Calibration load_calibration(const std::string& path);
 // Runs (or resumes) a calibration into `dir`: journal.csv as it goes, then best.yaml,
 // targets.csv, trace.csv and report.md, written atomically. Throws UsageError when `dir` is not
 // empty and holds no journal of this calibration (without `force`), Stopped when stopped (the
-// journal stays, so the same call resumes).
+// journal stays, so the same call resumes). Under mpirun every rank calls it: on ranks other
+// than 0 it runs their share of each candidate's replicates until rank 0 ends (however it ends)
+// and returns an empty result.
 CalibrationResult run_calibration(const scenario::Calibration& calibration,
                                   const std::filesystem::path& dir,
                                   const CalibrationOptions& options);

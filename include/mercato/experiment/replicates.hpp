@@ -36,11 +36,16 @@ struct ReplicateOptions {
   // compare). Called on the worker thread that runs r; they see every month of r as a single
   // run's observers would and are destroyed when r ends.
   std::function<std::vector<std::unique_ptr<Observer>>(int replicate)> observers;
+  // Only the replicates r with r % shares == share run; the others are skipped and their
+  // summaries left empty. Under mpirun, rank k of K runs share k of K of a calibration
+  // candidate's replicates; which replicates a rank runs changes none of their results.
+  int share = 0, shares = 1;
 };
 
-// Runs replicates 0..replicates-1 of `config` and returns their summaries by replicate index.
-// A replicate that fails makes the others stop; the error of the lowest-numbered failing
-// replicate is rethrown. Throws UsageError when replicates < 1 or threads < 1.
+// Runs replicates 0..replicates-1 of `config` (those of options.share) and returns their
+// summaries by replicate index. A replicate that fails makes the others stop; the error of the
+// lowest-numbered failing replicate is rethrown. Throws UsageError when replicates < 1,
+// threads < 1 or the share is not one of `shares`.
 std::vector<RunSummary> run_replicates(const Config& config, int replicates,
                                        const ReplicateOptions& options);
 
