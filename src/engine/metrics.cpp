@@ -169,44 +169,46 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   }
 
   // Brain drain: of the employed talents trained in a region, the share working elsewhere.
-  // Wages grouped by region x tier, then by kind x tier, in one flat array (counting sort on
-  // the counts above), so the quantiles need no per-group allocation and one buffer serves both.
-  std::vector<float> wages;
-  QuantileScratch scratch;
-  auto group_wages = [&](std::vector<std::size_t> at, auto group_of) {
-    wages.resize(at.back());
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      if (!t.employer[i].valid()) continue;
-      const Tier tier = w.tier_of(t.ability[i]);
-      const std::size_t group = group_of(i);
-      for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
-        if (q == 1 && tier == Tier::rest) continue;
-        wages[at[group * kReportTierCount + q]++] = t.wage[i];
-      }
+  // Wages grouped by region x tier and by kind x tier in one flat array (a counting sort on the
+  // counts above, both groupings in one pass), so the quantiles need no per-group allocation.
+  const std::size_t region_cells = out.regions.size(), kind_cells = out.kinds.size();
+  std::vector<std::size_t> at(region_cells + kind_cells + 1, 0);
+  for (std::size_t c = 0; c < region_cells + kind_cells; ++c) {
+    at[c + 1] =
+        at[c] + static_cast<std::size_t>(c < region_cells ? out.regions[c].employed
+                                                          : out.kinds[c - region_cells].headcount);
+  }
+  const std::vector<std::size_t> starts = at;
+  std::vector<float> wages(at.back());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!t.employer[i].valid()) continue;
+    const Tier tier = w.tier_of(t.ability[i]);
+    const std::size_t region = t.region[i].index() * kReportTierCount;
+    const std::size_t kind =
+        region_cells +
+        static_cast<std::size_t>(orgs.kind[t.employer[i].index()]) * kReportTierCount;
+    for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
+      if (q == 1 && tier == Tier::rest) continue;
+      wages[at[region + q]++] = t.wage[i];
+      wages[at[kind + q]++] = t.wage[i];
     }
+  }
+  QuantileScratch scratch;
+  auto wage_quantiles = [&](std::size_t cell) {
+    return exact_quantiles(wages.data() + starts[cell], wages.data() + starts[cell + 1], scratch);
   };
-  std::vector<std::size_t> at(out.regions.size() + 1, 0);
-  for (std::size_t c = 0; c < out.regions.size(); ++c)
-    at[c + 1] = at[c] + static_cast<std::size_t>(out.regions[c].employed);
-  group_wages(at, [&](std::size_t i) { return t.region[i].index(); });
-  for (std::size_t c = 0; c < out.regions.size(); ++c) {
+  for (std::size_t c = 0; c < region_cells; ++c) {
     auto& row = out.regions[c];
     row.brain_drain = employed_by_origin[c] > 0
                           ? static_cast<double>(row.trained_here_working_abroad) /
                                 static_cast<double>(employed_by_origin[c])
                           : 0.0;
-    row.wage = exact_quantiles(wages.data() + at[c], wages.data() + at[c + 1], scratch);
+    row.wage = wage_quantiles(c);
   }
-  at.assign(out.kinds.size() + 1, 0);
-  for (std::size_t c = 0; c < out.kinds.size(); ++c)
-    at[c + 1] = at[c] + static_cast<std::size_t>(out.kinds[c].headcount);
-  group_wages(at, [&](std::size_t i) {
-    return static_cast<std::size_t>(orgs.kind[t.employer[i].index()]);
-  });
-  for (std::size_t c = 0; c < out.kinds.size(); ++c) {
+  for (std::size_t c = 0; c < kind_cells; ++c) {
     auto& row = out.kinds[c];
     if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
-    row.wage = exact_quantiles(wages.data() + at[c], wages.data() + at[c + 1], scratch);
+    row.wage = wage_quantiles(region_cells + c);
   }
 
   // Output by region and kind; named organisations; concentration of elite talent.
