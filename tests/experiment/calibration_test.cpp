@@ -9,6 +9,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -315,6 +317,73 @@ TEST(ShippedCalibrations, EveryFileLoads) {
     }
   }
   EXPECT_GT(files, 0);
+}
+
+// scenarios/world-2025.yaml carries the behaviour fitted on world-2019 (docs/calibration.md,
+// "world-2025"): each free parameter of calibrations/world-2019.yaml has the same value in
+// world-2025 as in world-2019-calibrated, except the Chinese pool sizes, which are 2019 sizes and
+// deliberately not carried over. A parameter added to the calibration must be carried over or
+// listed here as not carried.
+TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
+  const fs::path root = MERCATO_SOURCE_DIR;
+  const auto fit =
+      mercato::scenario::load((root / "scenarios/world-2019-calibrated.yaml").string());
+  const auto now = mercato::scenario::load((root / "scenarios/world-2025.yaml").string());
+  const auto region = [](const mercato::Config& c, const std::string& id) {
+    for (const auto& r : c.regions)
+      if (r.id == id) return r;
+    ADD_FAILURE() << "no region " << id;
+    return mercato::RegionConfig{};
+  };
+  const auto persona = [](const mercato::Config& c, const std::string& name) {
+    for (const auto& p : c.personas)
+      if (p.name == name) return p;
+    ADD_FAILURE() << "no persona " << name;
+    return mercato::PersonaConfig{};
+  };
+  // Every university's value share (the kind's, which the loader resolves into each one).
+  const auto university_shares = [](const mercato::Config& c) {
+    std::vector<mercato::Distribution> shares;
+    for (const auto& o : c.organisations)
+      if (o.kind == mercato::OrgKind::university) shares.push_back(o.value_share);
+    return shares;
+  };
+
+  const auto calibration = load_calibration((root / "calibrations/world-2019.yaml").string());
+  std::vector<std::string> keys;
+  for (const auto& p : calibration.parameters) keys.push_back(p.key);
+  const std::vector<std::string> parameters = {
+      "regions.US.visa_friction",
+      "regions.CN.visa_friction",
+      "regions.EU-other.visa_friction",
+      "model.abroad_application_weight",
+      "personas.homebody.home_bias",
+      "model.kinds.university.value_share",
+      "organisations.CN-university.target_headcount.research",  // not carried: 2019 size
+      "organisations.CN-big-tech.target_headcount.research"};   // not carried: 2019 size
+  EXPECT_EQ(keys, parameters);
+
+  for (const char* id : {"US", "CN", "EU-other"})
+    EXPECT_EQ(region(now, id).visa_friction, region(fit, id).visa_friction) << id;
+  EXPECT_EQ(now.model.abroad_application_weight, fit.model.abroad_application_weight);
+  // Distributions compare whole; their first parameter (the value of a constant) is printed.
+  EXPECT_EQ(persona(now, "homebody").home_bias.a, persona(fit, "homebody").home_bias.a);
+  EXPECT_EQ(persona(now, "homebody").home_bias, persona(fit, "homebody").home_bias);
+  const auto fitted_share = university_shares(fit);
+  ASSERT_FALSE(fitted_share.empty());
+  for (const auto& share : university_shares(now)) {
+    EXPECT_EQ(share.a, fitted_share.front().a);
+    EXPECT_EQ(share, fitted_share.front());
+  }
+
+  // The fitted values differ from world-2019's starting ones, so the checks above compare
+  // fitted values, not defaults that both files happen to share.
+  const auto base = mercato::scenario::load((root / "scenarios/world-2019.yaml").string());
+  EXPECT_NE(fitted_share.front(), university_shares(base).front());
+  for (const char* id : {"US", "CN", "EU-other"})
+    EXPECT_NE(region(fit, id).visa_friction, region(base, id).visa_friction) << id;
+  EXPECT_NE(fit.model.abroad_application_weight, base.model.abroad_application_weight);
+  EXPECT_NE(persona(fit, "homebody").home_bias, persona(base, "homebody").home_bias);
 }
 
 }  // namespace
