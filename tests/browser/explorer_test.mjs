@@ -136,6 +136,26 @@ try {
     check(csv.ok() && (await csv.text()).startsWith('month,date,'), 'regions.csv does not download');
   }
 
+  // Cancel: a long run (600 months) stops when asked, and the page says so.
+  await page.locator('input[data-key="months"]').fill('600');
+  await page.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 10000 });
+  await page.click('#run');
+  await page.waitForSelector('#cancel:not([hidden])', { timeout: 5000 })
+    .catch(() => fail('no Cancel button while running'));
+  await page.waitForFunction(() => /month|warming|building|queued/.test(document.querySelector('#status').textContent),
+    null, { timeout: 20000 }).catch(() => {});
+  await page.click('#cancel');
+  await page.waitForSelector('body[data-state="cancelled"], body[data-state="done"], body[data-state="failed"]',
+    { timeout: 60000 });
+  check(await page.$eval('body', (b) => b.dataset.state) === 'cancelled',
+    `cancel did not cancel: ${await page.locator('#status').textContent()}`);
+  check(await page.locator('#cancel').isHidden(), 'the Cancel button stays after the run stopped');
+  const runs = (await (await page.request.get(new URL('/api/runs', url).href)).json()).runs;
+  check(runs.filter((r) => r.status === 'cancelled').length >= 1, 'no run is cancelled on the server');
+  check(runs.every((r) => !['queued', 'running'].includes(r.status)), 'a run is still going after cancel');
+  check(await page.locator('.chart[data-chart="modified-work-share"]').count() === 1,
+    'the last finished comparison is no longer shown after a cancelled run');
+
   // The full report of the changed run.
   const reportHref = await page.getAttribute('#modified a.report-link', 'href');
   const report = await context.newPage();

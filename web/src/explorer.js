@@ -55,6 +55,7 @@ const state = {
   validation: 0, // the number of the latest validation request; older answers are dropped
   valid: true,
   running: false,
+  jobs: [], // the runs being followed, for Cancel
 };
 
 async function api(path, options = {}) {
@@ -111,6 +112,7 @@ function layout(app) {
       <div id="form-errors" role="alert"></div>
       <div class="actions">
         <button id="run" type="button">Run</button>
+        <button id="cancel" type="button" class="secondary" hidden>Cancel</button>
         <button id="reset" type="button" class="secondary">Reset the form</button>
         <progress id="progress" max="1" value="0" hidden></progress>
         <span id="status" role="status"></span>
@@ -283,6 +285,7 @@ function describe(run, label) {
 // Polls the runs until none is queued or running, showing their progress.
 async function follow(jobs) {
   const progress = $('progress');
+  state.jobs = jobs;
   for (;;) {
     const answers = await Promise.all(jobs.map((job) => api(`/api/runs/${job.run.id}`)));
     answers.forEach((answer, i) => { if (answer.ok) jobs[i].run = answer.body; });
@@ -390,6 +393,8 @@ async function run() {
   $('run').disabled = true;
   $('progress').value = 0;
   $('progress').hidden = false;
+  $('cancel').hidden = false;
+  $('cancel').disabled = false;
   setStatus('Submitting…');
   $('scenario').disabled = true;
   setState('running');
@@ -401,6 +406,11 @@ async function run() {
     let baseline = state.baselines.get(baselineKey);
     if (!baseline) jobs.push({ label: 'baseline', run: await submit(settings), baseline: true });
     await follow(jobs);
+    if (jobs.some((job) => job.run.status === 'cancelled')) {
+      setStatus('Cancelled.');
+      setState('cancelled');
+      return;
+    }
     const failed = jobs.find((job) => job.run.status !== 'done');
     if (failed) throw new Error(`the ${failed.label} run ${failed.run.status}${failed.run.error ? `: ${failed.run.error}` : ''}`);
     const documents = await Promise.all(jobs.map((job) => api(`/api/runs/${job.run.id}/document`)));
@@ -420,11 +430,23 @@ async function run() {
     setStatus(`Failed: ${error.message}`, true);
     setState('failed');
   } finally {
+    state.jobs = [];
+    $('cancel').hidden = true;
     $('progress').hidden = true;
     state.running = false;
     $('scenario').disabled = false;
     $('run').disabled = !state.valid;
   }
+}
+
+// Cancels the runs being followed: a queued run leaves the queue, a running one stops after
+// its month (DELETE /api/runs/ID); follow() then sees them cancelled.
+async function cancel() {
+  $('cancel').disabled = true;
+  setStatus('Cancelling…');
+  await Promise.all(state.jobs
+    .filter((job) => ['queued', 'running'].includes(job.run.status))
+    .map((job) => api(`/api/runs/${job.run.id}`, { method: 'DELETE' })));
 }
 
 async function main() {
@@ -454,6 +476,7 @@ async function main() {
   $('form').addEventListener('input', validateSoon);
   $('extra-sets').addEventListener('input', validateSoon);
   $('run').addEventListener('click', run);
+  $('cancel').addEventListener('click', cancel);
   $('reset').addEventListener('click', () => selectScenario(select.value));
   window.addEventListener('resize', resizeCharts);
   await selectScenario(first.name);
