@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/radix_sort.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
@@ -36,8 +37,7 @@ std::vector<OfferRange> auction_order(const World& w, const MonthState& m) {
     ranges.push_back({std::uint64_t{~bits} << 32 | t.uid[i], j, e});
     j = e;
   }
-  std::sort(ranges.begin(), ranges.end(),
-            [](const OfferRange& x, const OfferRange& y) { return x.key < y.key; });
+  radix_sort_by_key(ranges, [](const OfferRange& r) { return r.key; });  // keys are unique
   return ranges;
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "core/radix_sort.hpp"
 #include "engine/engine.hpp"
 #include "mercato/engine/simulation.hpp"
 #include "mercato/scenario/config.hpp"
@@ -431,6 +432,40 @@ TEST(Metrics, ExactQuantilesAreTheSortedGroupsValues) {
       v[n / 2] = -1.0F;
       check(v, "a negative");
     }
+  }
+}
+
+// System: records (key, original position) with keys that share digits (a constant high half,
+// as clearing's ability bits often are), many duplicates, or are all equal, in groups around
+// the size where the radix sort takes over. Expectation: the same order as std::stable_sort
+// by key. Because: clearing's auction order must not depend on which sort ran.
+TEST(RadixSort, OrdersAsAStableSortByKey) {
+  struct Record {
+    std::uint64_t key;
+    std::uint32_t position;
+  };
+  std::mt19937_64 rng(11);
+  auto check = [&](std::size_t n, auto make_key, const char* what) {
+    std::vector<Record> records(n);
+    for (std::uint32_t j = 0; j < n; ++j) records[j] = {make_key(), j};
+    std::vector<Record> expected = records;
+    std::stable_sort(expected.begin(), expected.end(),
+                     [](const Record& x, const Record& y) { return x.key < y.key; });
+    radix_sort_by_key(records, [](const Record& r) { return r.key; });
+    for (std::size_t j = 0; j < n; ++j) {
+      ASSERT_EQ(records[j].key, expected[j].key) << what << " n=" << n << " at " << j;
+      ASSERT_EQ(records[j].position, expected[j].position) << what << " n=" << n << " at " << j;
+    }
+  };
+  for (const std::size_t n : {0UL, 1UL, 511UL, 512UL, 513UL, 5000UL, 200000UL}) {
+    check(
+        n, [&] { return rng(); }, "random");
+    check(
+        n, [&] { return (std::uint64_t{0x3F80} << 48) | (rng() % 100000); }, "shared digits");
+    check(
+        n, [&] { return rng() % 7; }, "duplicates");
+    check(
+        n, [] { return std::uint64_t{42}; }, "all equal");
   }
 }
 
