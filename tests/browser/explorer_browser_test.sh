@@ -8,13 +8,14 @@ set -euo pipefail
 mercato=$1 node=$2 artefacts=$3
 rm -rf "$artefacts"
 mkdir -p "$artefacts/runs"
+: > "$artefacts/serve.log"  # there before the loop below reads it, however late the server starts
 "$mercato" serve --port 0 --scenarios scenarios --runs "$artefacts/runs" --workers 2 \
   > "$artefacts/serve.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 url=
 for _ in $(seq 1 200); do
-  url=$(sed -n '1s/^mercato serve: //p' "$artefacts/serve.log")
+  url=$(sed -n '1s/^mercato serve: //p' "$artefacts/serve.log" || true)
   [ -n "$url" ] && break
   kill -0 $server 2>/dev/null || { cat "$artefacts/serve.log" >&2; exit 1; }
   sleep 0.1
