@@ -1,23 +1,8 @@
 // Builds the page script of `mercato serve` (docs/explorer.md) into one classic script,
-// dist-explorer/explorer.js, that the C++ side embeds in the binary like the report's
-// (vite.config.js): the explorer page needs nothing but the server it comes from.
+// dist-explorer/explorer.js, that the C++ side embeds in the binary like the report's.
 import { defineConfig } from 'vite';
+import { pageScript } from './vite.shared.js';
 
-export default defineConfig({
-  logLevel: 'warn',
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  build: {
-    outDir: 'dist-explorer',
-    emptyOutDir: true,
-    target: 'es2020',
-    minify: true,
-    reportCompressedSize: false,
-    chunkSizeWarningLimit: 4096,
-    lib: {
-      entry: 'src/explorer.js',
-      name: 'mercatoExplorer',
-      formats: ['iife'],
-      fileName: () => 'explorer.js',
-    },
-  },
-});
+export default defineConfig(pageScript({
+  entry: 'src/explorer.js', name: 'mercatoExplorer', fileName: 'explorer.js', outDir: 'dist-explorer',
+}));

@@ -6,15 +6,9 @@
 // and its scenario.yaml holds the change. No console error anywhere. Screenshots in ARTEFACTS.
 //
 // node tests/browser/explorer_test.mjs URL ARTEFACTS
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchChromium } from './chromium.mjs';
 
 const [url, artefacts] = process.argv.slice(2);
 if (!url || !artefacts) {
@@ -55,14 +49,7 @@ async function pixels(page, selector) {
   });
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'mercato-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1500, height: 1000 },
-});
+const { context, close } = await launchChromium({ width: 1500, height: 1000 });
 try {
   const page = await context.newPage();
   watch(page, 'explorer');
@@ -170,8 +157,7 @@ try {
 } catch (error) {
   fail(`${error.message}`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 if (failures.length) {
   console.error(`${failures.length} failure(s)`);

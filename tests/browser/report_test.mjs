@@ -5,16 +5,10 @@
 //
 // node tests/browser/report_test.mjs REPORT.html SCREENSHOT.png [EXPECTED_CHARTS...]
 // EXPECTED_CHARTS: ids of sections that must be there (e.g. work-share flows event-0).
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-// playwright-core is installed in web/ (web/package.json), not beside this file.
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '..', '..', 'web', 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchChromium } from './chromium.mjs';
 
 const [page_path, screenshot, ...expected] = process.argv.slice(2);
 if (!page_path || !screenshot) {
@@ -25,15 +19,7 @@ if (!page_path || !screenshot) {
 const failures = [];
 const fail = (message) => { failures.push(message); console.error(`FAIL: ${message}`); };
 
-const profile = mkdtempSync(join(tmpdir(), 'mercato-chromium-'));
-// A fresh profile each time (Playwright passes it as --user-data-dir).
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1300, height: 900 },
-});
+const { context, close } = await launchChromium({ width: 1300, height: 900 });
 try {
   // The page must open offline: any request other than the file itself is a failure.
   await context.route('**/*', (route) => {
@@ -96,8 +82,7 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`${charts.length} charts drawn: ${ids.join(', ')}; ${rows} table rows; screenshot ${screenshot}`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 if (failures.length) {
   console.error(`${failures.length} failure(s)`);
