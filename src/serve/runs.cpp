@@ -182,7 +182,6 @@ void RunQueue::work() {
     }
     execute(*run);
     std::lock_guard lock(mutex_);
-    run->seconds = seconds_between(run->started, Clock::now());
     forget_old_runs_locked();
   }
 }
@@ -251,6 +250,7 @@ void RunQueue::execute(Run& run) {
     fs::remove_all(run.folder, ignored);
   }
   std::lock_guard lock(mutex_);
+  run.seconds = seconds_between(run.started, Clock::now());  // with the status: never done in 0 s
   run.status = status;
   run.stage = status;
   run.error = error;
