@@ -52,8 +52,7 @@ class CalibrateMpiCliTest : public ::testing::Test {
                                                        shell_quoted(MERCATO_BINARY), args));
   }
   std::string mpirun_line(int ranks, const std::string& args) const {
-    return fmt::format("{} --allow-run-as-root --oversubscribe -np {} {} {}",
-                       shell_quoted(kMpiexec), ranks, shell_quoted(MERCATO_BINARY), args);
+    return mercato::testing::mpirun_line(kMpiexec, ranks, MERCATO_BINARY, args);
   }
   CommandResult mpirun(int ranks, const std::string& args) {
     return mercato::testing::run_in(

@@ -68,8 +68,7 @@ class ExperimentCliTest : public ::testing::Test {
   }
   CommandResult mpirun(int ranks, const std::string& args) {
     return mercato::testing::run_in(
-        root_, fmt::format("{} --allow-run-as-root --oversubscribe -np {} {} {}",
-                           shell_quoted(kMpiexec), ranks, shell_quoted(MERCATO_BINARY), args));
+        root_, mercato::testing::mpirun_line(kMpiexec, ranks, MERCATO_BINARY, args));
   }
 
   // Two tax rates x 3 replicates of tiny.yaml, 12 months.

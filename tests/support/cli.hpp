@@ -22,6 +22,14 @@ inline std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
+// The command line that starts `binary args` on `ranks` MPI processes, as the MPI tests do:
+// as root and with more processes than cores allowed (the CI machines have two).
+inline std::string mpirun_line(const std::string& mpiexec, int ranks, const std::string& binary,
+                               const std::string& args) {
+  return fmt::format("{} --allow-run-as-root --oversubscribe -np {} {} {}", shell_quoted(mpiexec),
+                     ranks, shell_quoted(binary), args);
+}
+
 struct CommandResult {
   int exit_code = -1;  // 128 + signal when killed
   std::string out, err;
