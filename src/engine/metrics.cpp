@@ -111,6 +111,155 @@ Quantiles quantiles(const std::vector<double>& v, QuantileScratch& scratch) {
 
 }  // namespace
 
+namespace {
+
+constexpr int kTiers = 3;  // Tier::elite, top, rest
+
+// A talent's cell for the head counts: (origin, region, employed, tier, role). Every count of
+// the region rows and of the origins matrix is a sum over these cells.
+std::size_t talent_cell(std::size_t regions, std::size_t origin, std::size_t region, bool employed,
+                        Tier tier, Role role) {
+  return (((origin * regions + region) * 2 + (employed ? 1 : 0)) * kTiers +
+          static_cast<std::size_t>(tier)) *
+             kRoleCount +
+         static_cast<std::size_t>(role);
+}
+
+// What one pass over the talents counts: cells, each organisation's elite and top members,
+// and each chunk's wages per wage group (region x report tier, then kind x report tier), which
+// places its talents in the grouped wage array. Integer counts only, so the result does not
+// depend on how chunks are shared among threads.
+struct TalentCounts {
+  std::vector<std::int64_t> cells;
+  std::vector<std::int64_t> org_elite, org_top;
+  std::vector<std::vector<std::uint32_t>> chunk_groups;  // per chunk, per wage group
+};
+
+TalentCounts count_talents(const World& w, int threads, std::size_t wage_groups) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const std::size_t regions = w.regions.size();
+  const std::size_t region_groups = regions * kReportTierCount;
+  const std::size_t n = t.size();
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  TalentCounts out;
+  out.cells.assign(regions * regions * 2 * kTiers * kRoleCount, 0);
+  out.org_elite.assign(orgs.size(), 0);
+  out.org_top.assign(orgs.size(), 0);
+  out.chunk_groups.assign(chunks, std::vector<std::uint32_t>(wage_groups, 0));
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<std::int64_t> cells(out.cells.size(), 0);
+    std::vector<std::int64_t> elite(orgs.size(), 0), top(orgs.size(), 0);
+#pragma omp for schedule(dynamic, 1)
+    for (std::size_t c = 0; c < chunks; ++c) {
+      auto& groups = out.chunk_groups[c];
+      const std::size_t end = std::min(n, (c + 1) * kChunk);
+      for (std::size_t i = c * kChunk; i < end; ++i) {
+        const Tier tier = w.tier_of(t.ability[i]);
+        const bool employed = t.employer[i].valid();
+        const std::size_t region = t.region[i].index();
+        ++cells[talent_cell(regions, t.origin[i].index(), region, employed, tier, t.role[i])];
+        if (!employed) continue;
+        const std::size_t o = t.employer[i].index();
+        elite[o] += tier == Tier::elite ? 1 : 0;
+        top[o] += tier != Tier::rest ? 1 : 0;
+        const std::size_t kind =
+            region_groups + static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount;
+        for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
+          ++groups[region * kReportTierCount + q];
+          ++groups[kind + q];
+        }
+      }
+    }
+#pragma omp critical
+    {
+      for (std::size_t k = 0; k < cells.size(); ++k) out.cells[k] += cells[k];
+      for (std::size_t o = 0; o < orgs.size(); ++o) {
+        out.org_elite[o] += elite[o];
+        out.org_top[o] += top[o];
+      }
+    }
+  }
+  return out;
+}
+
+// The region rows' head counts (and the origins matrix when due) from the cells.
+void count_regions(std::size_t regions, const std::vector<std::int64_t>& cells, MonthMetrics& out,
+                   std::vector<std::int64_t>& employed_by_origin,
+                   std::vector<std::int64_t>* origins) {
+  for (std::size_t origin = 0; origin < regions; ++origin)
+    for (std::size_t region = 0; region < regions; ++region)
+      for (int employed = 0; employed < 2; ++employed)
+        for (int tier = 0; tier < kTiers; ++tier)
+          for (int role = 0; role < kRoleCount; ++role) {
+            const std::int64_t count =
+                cells[talent_cell(regions, origin, region, employed == 1, static_cast<Tier>(tier),
+                                  static_cast<Role>(role))];
+            if (count == 0) continue;
+            for (int q = first_report_tier(static_cast<Tier>(tier)); q < kReportTierCount; ++q) {
+              auto& here = out.regions[region * kReportTierCount + q];
+              auto& home = out.regions[origin * kReportTierCount + q];
+              home.trained_here += count;
+              if (origins != nullptr)
+                (*origins)[(origin * (regions + 1) + (employed ? region + 1 : 0)) *
+                               kReportTierCount +
+                           q] += count;
+              if (!employed) {
+                here.unemployed += count;
+                continue;
+              }
+              here.employed += count;
+              employed_by_origin[origin * kReportTierCount + q] += count;
+              (role == static_cast<int>(Role::research) ? here.research : here.engineering) +=
+                  count;
+              if (region != origin) home.trained_here_working_abroad += count;
+            }
+          }
+}
+
+// Wages grouped by wage group in one flat array (each chunk writes at its own offsets, so the
+// array is the same for any thread count and each group's wages are in talent order); `starts`
+// gets each group's first position and, last, the total.
+std::vector<float> group_wages(const World& w, int threads, const TalentCounts& counts,
+                               std::vector<std::size_t>& starts) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const std::size_t region_groups = w.regions.size() * kReportTierCount;
+  const std::size_t chunks = counts.chunk_groups.size();
+  const std::size_t groups = starts.size() - 1;
+  std::vector<std::vector<std::size_t>> at(chunks, std::vector<std::size_t>(groups));
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::size_t next = starts[g];
+    for (std::size_t c = 0; c < chunks; ++c) {
+      at[c][g] = next;
+      next += counts.chunk_groups[c][g];
+    }
+    starts[g + 1] = next;
+  }
+  std::vector<float> wages(starts.back());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::size_t c = 0; c < chunks; ++c) {
+    auto& pos = at[c];
+    const std::size_t end = std::min(t.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      if (!t.employer[i].valid()) continue;
+      const Tier tier = w.tier_of(t.ability[i]);
+      const std::size_t region = t.region[i].index() * kReportTierCount;
+      const std::size_t kind =
+          region_groups +
+          static_cast<std::size_t>(orgs.kind[t.employer[i].index()]) * kReportTierCount;
+      for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
+        wages[pos[region + q]++] = t.wage[i];
+        wages[pos[kind + q]++] = t.wage[i];
+      }
+    }
+  }
+  return wages;
+}
+
+}  // namespace
+
 MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date,
                              bool origins_due) {
   const auto& t = w.talents;
@@ -120,7 +269,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   out.month = m.month;
   out.date = date;
 
-  // Region x tier and kind x tier cells.
+  // Region x tier and kind x tier rows.
   out.regions.resize(regions * kReportTierCount);
   for (std::size_t r = 0; r < regions; ++r)
     for (int q = 0; q < kReportTierCount; ++q) {
@@ -135,81 +284,47 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
       row.kind = static_cast<OrgKind>(k);
       row.tier = static_cast<ReportTier>(q);
     }
-  std::vector<std::int64_t> org_elite(orgs.size(), 0), org_top(orgs.size(), 0);
+
+  const std::size_t region_groups = out.regions.size(), kind_groups = out.kinds.size();
+  const TalentCounts counts = count_talents(w, m.threads, region_groups + kind_groups);
+  const auto& org_elite = counts.org_elite;
+  const auto& org_top = counts.org_top;
   std::vector<std::int64_t> origins;
   std::vector<std::int64_t> employed_by_origin(out.regions.size(), 0);
   if (origins_due) origins.assign(regions * (regions + 1) * kReportTierCount, 0);
-
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const Tier tier = w.tier_of(t.ability[i]);
-    const bool employed = t.employer[i].valid();
-    const std::size_t origin = t.origin[i].index(), region = t.region[i].index();
-    const std::size_t o = employed ? t.employer[i].index() : 0;
-    if (employed && tier == Tier::elite) ++org_elite[o];
-    if (employed && tier != Tier::rest) ++org_top[o];
-    for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
-      if (q == 1 && tier == Tier::rest) continue;
-      auto& here = out.regions[region * kReportTierCount + q];
-      auto& home = out.regions[origin * kReportTierCount + q];
-      ++home.trained_here;
-      if (origins_due)
-        ++origins[(origin * (regions + 1) + (employed ? region + 1 : 0)) * kReportTierCount + q];
-      if (!employed) {
-        ++here.unemployed;
-        continue;
-      }
-      ++here.employed;
-      ++employed_by_origin[origin * kReportTierCount + q];
-      (t.role[i] == Role::research ? here.research : here.engineering) += 1;
-      if (region != origin) ++home.trained_here_working_abroad;
-      const std::size_t kc = static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount + q;
-      ++out.kinds[kc].headcount;
-      out.kinds[kc].wage_mean += t.wage[i];
-    }
-  }
+  count_regions(regions, counts.cells, out, employed_by_origin, origins_due ? &origins : nullptr);
 
   // Brain drain: of the employed talents trained in a region, the share working elsewhere.
-  // Wages grouped by region x tier and by kind x tier in one flat array (a counting sort on the
-  // counts above, both groupings in one pass), so the quantiles need no per-group allocation.
-  const std::size_t region_cells = out.regions.size(), kind_cells = out.kinds.size();
-  std::vector<std::size_t> at(region_cells + kind_cells + 1, 0);
-  for (std::size_t c = 0; c < region_cells + kind_cells; ++c) {
-    at[c + 1] =
-        at[c] + static_cast<std::size_t>(c < region_cells ? out.regions[c].employed
-                                                          : out.kinds[c - region_cells].headcount);
-  }
-  const std::vector<std::size_t> starts = at;
-  std::vector<float> wages(at.back());
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!t.employer[i].valid()) continue;
-    const Tier tier = w.tier_of(t.ability[i]);
-    const std::size_t region = t.region[i].index() * kReportTierCount;
-    const std::size_t kind =
-        region_cells +
-        static_cast<std::size_t>(orgs.kind[t.employer[i].index()]) * kReportTierCount;
-    for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
-      if (q == 1 && tier == Tier::rest) continue;
-      wages[at[region + q]++] = t.wage[i];
-      wages[at[kind + q]++] = t.wage[i];
+  // Wage quantiles and mean wages by group, the groups shared among threads (each group's
+  // figures are computed by one thread, in talent order, so they do not depend on threads).
+  std::vector<std::size_t> starts(region_groups + kind_groups + 1, 0);
+  std::vector<float> wages = group_wages(w, m.threads, counts, starts);
+#pragma omp parallel num_threads(m.threads)
+  {
+    QuantileScratch scratch;
+#pragma omp for schedule(dynamic, 1)
+    for (std::size_t g = 0; g < region_groups + kind_groups; ++g) {
+      float* begin = wages.data() + starts[g];
+      float* end = wages.data() + starts[g + 1];
+      if (g < region_groups) {
+        out.regions[g].wage = exact_quantiles(begin, end, scratch);
+        continue;
+      }
+      auto& row = out.kinds[g - region_groups];
+      row.headcount = end - begin;
+      for (const float* v = begin; v != end; ++v) row.wage_mean += *v;
+      if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
+      row.wage = exact_quantiles(begin, end, scratch);
     }
   }
-  QuantileScratch scratch;
-  auto wage_quantiles = [&](std::size_t cell) {
-    return exact_quantiles(wages.data() + starts[cell], wages.data() + starts[cell + 1], scratch);
-  };
-  for (std::size_t c = 0; c < region_cells; ++c) {
-    auto& row = out.regions[c];
-    row.brain_drain = employed_by_origin[c] > 0
+  for (std::size_t g = 0; g < region_groups; ++g) {
+    auto& row = out.regions[g];
+    row.brain_drain = employed_by_origin[g] > 0
                           ? static_cast<double>(row.trained_here_working_abroad) /
-                                static_cast<double>(employed_by_origin[c])
+                                static_cast<double>(employed_by_origin[g])
                           : 0.0;
-    row.wage = wage_quantiles(c);
   }
-  for (std::size_t c = 0; c < kind_cells; ++c) {
-    auto& row = out.kinds[c];
-    if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
-    row.wage = wage_quantiles(region_cells + c);
-  }
+  QuantileScratch scratch;
 
   // Output by region and kind; named organisations; concentration of elite talent.
   double output_total = 0, payroll_total = 0;
@@ -240,11 +355,13 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     row.counters_won = m.counters[o];
     out.orgs.push_back(row);
   }
-  std::vector<std::int64_t> elite_sorted = org_elite;
+  // Only organisations with elite members count (the same sum as over all, sorted).
+  std::vector<std::int64_t> elite_sorted;
+  for (const auto e : org_elite)
+    if (e > 0) elite_sorted.push_back(e);
   std::sort(elite_sorted.begin(), elite_sorted.end(), std::greater<>());
   double hhi = 0;
   for (const auto e : elite_sorted) {
-    if (e == 0) break;
     const double s = static_cast<double>(e) / static_cast<double>(elite_total);
     hhi += s * s;
   }
