@@ -118,7 +118,10 @@ int main(int argc, char** argv) {
       timed(2, [&] { admit_graduates(world, m); });
       timed(3, [&] { search_candidates(world, m); });
       timed(4, [&] { make_offers(world, m); });
-      timed(5, [&] { clear_auctions(world, m); });
+      timed(5, [&] {
+        clear_auctions(world, m);
+        m.release_cleared();  // as step_month does
+      });
       timed(6, [&] { apply_moves(world, m); });
       timed(7, [&] {
         const MonthMetrics metrics =
@@ -132,8 +135,8 @@ int main(int argc, char** argv) {
       timings.floor += cpu_seconds() - floor0;
       talent_months += static_cast<double>(world.talents.size());
       seekers += static_cast<double>(m.seekers.size());
-      candidates += static_cast<double>(m.candidates.size());
-      offers += static_cast<double>(m.offers.size());
+      candidates += static_cast<double>(m.candidates_found);
+      offers += static_cast<double>(m.offers_made);
       moves += static_cast<double>(m.moves.size());
     }
     const double talents = talent_months / months;

@@ -28,6 +28,9 @@ void compact_column(Column& c, const std::vector<std::size_t>& gone) {
 }  // namespace
 
 void Talents::resize(std::size_t n) {
+  // Growth by a thirty-second, not the vectors' doubling: the world grows a little each month, and
+  // a doubled capacity would hold nearly twice the memory the talents need.
+  if (n > uid.capacity()) reserve(n + n / 32);
   resize_all(n, uid, ability, role, origin, region, employer, experience, tenure, wage, unvested,
              vest_left, persona, prefs);
 }

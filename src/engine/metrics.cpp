@@ -422,8 +422,8 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   market.entries = m.entries;
   market.exits = m.exits;
   market.seekers = static_cast<std::int64_t>(m.seekers.size());
-  market.candidates = static_cast<std::int64_t>(m.candidates.size());
-  market.offers = static_cast<std::int64_t>(m.offers.size());
+  market.candidates = static_cast<std::int64_t>(m.candidates_found);
+  market.offers = static_cast<std::int64_t>(m.offers_made);
   market.moves = static_cast<std::int64_t>(m.moves.size());
   market.hires_from_unemployment = from_unemployment;
   market.counters_won = m.counters_won;

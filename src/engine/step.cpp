@@ -12,7 +12,8 @@ void step_month(World& w, MonthState& m, EventTimeline& events) {
   search_candidates(w, m);  // 4. search: applications and headhunting
   make_offers(w, m);        // 5. offers
   clear_auctions(w, m);     // 6. clearing: English auctions, second price
-  apply_moves(w, m);        // 7. moves
+  m.release_cleared();
+  apply_moves(w, m);  // 7. moves
   // 8. metrics are collected by the Simulation from the World after the moves.
 }
 

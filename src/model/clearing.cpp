@@ -148,12 +148,13 @@ void clear_auctions(World& w, MonthState& m) {
     for (std::uint32_t j = range.begin; j < range.end; ++j) {
       const Offer& offer = m.offers[j];
       const std::size_t o = offer.org;
+      const std::int32_t raid = m.offensive_of(j);
       // The offer's wtp is min(value, max_offer, month-start cash); the cash left now is at
       // most the month-start cash, so capping by it gives min(value, max_offer, cash left).
       double wtp = 0;
-      if (offer.offensive >= 0) {
-        const OffensiveTerms& terms = m.offensives[offer.offensive];
-        const double cash = (terms.budget_left - raid_committed[offer.offensive]) / 4.0;
+      if (raid >= 0) {
+        const OffensiveTerms& terms = m.offensives[raid];
+        const double cash = (terms.budget_left - raid_committed[raid]) / 4.0;
         if (cash <= 0) continue;
         wtp = std::min(offer.wtp, cash);
         ++m.event_counts[terms.event].offers;
@@ -181,7 +182,7 @@ void clear_auctions(World& w, MonthState& m) {
       }
       if (u > best_u) {
         second_u = best_u;
-        best_u = u, best = o, best_raid = offer.offensive, best_max_money = max_money,
+        best_u = u, best = o, best_raid = raid, best_max_money = max_money,
         best_non_money = non_money;
       } else if (u > second_u) {
         second_u = u;

@@ -65,8 +65,7 @@ void run_lifecycle(World& w, MonthState& m) {
   const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   std::vector<std::vector<OrgDelta>> deltas(chunks);
-  auto& keep = m.keep;
-  keep.assign(n, 1);
+  std::vector<std::uint8_t> keep(n, 1);
   const double hazard_working = monthly_hazard(p.exit_rate);
   const double hazard_retiring = monthly_hazard(p.exit_rate + p.retirement_rate);
   const auto retirement_months = static_cast<int>(p.retirement_years * 12.0);

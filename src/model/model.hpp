@@ -23,11 +23,11 @@ struct Candidate {
 };
 
 // An offer: the most the organisation will spend per year on the talent (MODEL.md, offers).
+// 16 bytes; which offers come from an offensive is in MonthState::offer_offensives.
 struct Offer {
   std::uint32_t talent;
   std::uint32_t org;
   double wtp;  // with the month-start cash; clearing caps it by the cash still left
-  std::int32_t offensive = -1;  // index into MonthState::offensives for an offensive's offer
 };
 
 // What clearing decided for one talent; applied by apply_moves.
@@ -77,12 +77,17 @@ struct MonthState {
   Rng rng{1, 0};
 
   std::vector<std::uint32_t> seekers;     // talent indices actively searching
-  std::vector<Candidate> candidates;      // sorted, unique
+  std::vector<Candidate> candidates;      // sorted, unique; released once cleared
+  std::size_t candidates_found = 0;       // candidates.size() before the release
   std::vector<Candidate> targeted;        // offensives' targets, sorted; see targeted_by
   std::vector<std::int32_t> targeted_by;  // the offensive of each `targeted` pair
-  std::vector<Offer> offers;              // sorted by (talent, org)
-  std::vector<Decision> decisions;        // in clearing order
-  std::vector<MoveRecord> moves;          // filled by apply_moves
+  std::vector<Offer> offers;              // sorted by (talent, org); released once cleared
+  std::size_t offers_made = 0;            // offers.size() before the release
+  // Per offer, the offensive that made it (index into `offensives`) or -1; empty when no
+  // offensive made an offer this month (the usual case), so ordinary offers carry nothing.
+  std::vector<std::int32_t> offer_offensives;
+  std::vector<Decision> decisions;  // in clearing order
+  std::vector<MoveRecord> moves;    // filled by apply_moves
 
   // Month counters (metrics).
   std::int64_t entries = 0, exits = 0, counters_won = 0, offers_to_employed = 0;
@@ -96,12 +101,17 @@ struct MonthState {
   std::vector<ProgramIntake> programs;
   std::vector<EventCounts> event_counts;  // per timeline event
 
-  // Search's alias tables, rebuilt every month in the same buffers (no allocation once warm).
-  std::vector<AliasTable> application_tables, headhunting_tables;
-  // Lifecycle's per-talent keep flags, reused across months.
-  std::vector<std::uint8_t> keep;
+  // Search's application tables, rebuilt every month in the same buffers (the headhunting
+  // tables, over every employed talent, live only while search runs).
+  std::vector<AliasTable> application_tables;
 
   void reset(std::size_t org_count);
+  // Frees the candidates and offers, which no later phase reads, so that the month's other
+  // scratch can reuse their memory (a lower peak).
+  void release_cleared();
+  std::int32_t offensive_of(std::size_t offer) const {
+    return offer_offensives.empty() ? -1 : offer_offensives[offer];
+  }
 };
 
 // Talents are processed in fixed chunks, whatever the thread count, so that per-chunk

@@ -8,6 +8,7 @@ void MonthState::reset(std::size_t org_count) {
   targeted.clear();
   targeted_by.clear();
   offers.clear();
+  offers_made = candidates_found = 0;
   decisions.clear();
   moves.clear();
   output.clear();
@@ -15,6 +16,14 @@ void MonthState::reset(std::size_t org_count) {
   hires.assign(org_count, 0);
   departures.assign(org_count, 0);
   counters.assign(org_count, 0);
+}
+
+void MonthState::release_cleared() {
+  candidates_found = candidates.size();
+  std::vector<Candidate>().swap(candidates);
+  offers_made = offers.size();
+  std::vector<Offer>().swap(offers);
+  std::vector<std::int32_t>().swap(offer_offensives);
 }
 
 }  // namespace mercato

@@ -15,23 +15,31 @@ namespace {
 void add_offensive_offers(const World& w, MonthState& m) {
   const auto& t = w.talents;
   std::vector<Offer> raids;
+  std::vector<std::int32_t> raiders;
   for (std::size_t j = 0; j < m.targeted.size(); ++j) {
     const auto [i, o] = m.targeted[j];
     const OffensiveTerms& terms = m.offensives[m.targeted_by[j]];
     const double wtp = offensive_willingness_to_pay(w, terms, t.role[i], t.ability[i],
                                                     terms.budget_left / 4.0, m.output[o]);
-    if (wtp > 0) raids.push_back({i, o, wtp, m.targeted_by[j]});
+    if (wtp > 0) {
+      raids.push_back({i, o, wtp});
+      raiders.push_back(m.targeted_by[j]);
+    }
   }
+  if (raids.empty()) return;
   std::vector<Offer> merged;
   merged.reserve(m.offers.size() + raids.size());
+  m.offer_offensives.reserve(m.offers.size() + raids.size());
   auto key = [](const Offer& x) { return std::uint64_t{x.talent} << 32 | x.org; };
   std::size_t a = 0, b = 0;
   while (a < m.offers.size() || b < raids.size()) {
     if (b == raids.size() || (a < m.offers.size() && key(m.offers[a]) < key(raids[b]))) {
       merged.push_back(m.offers[a++]);
+      m.offer_offensives.push_back(-1);
     } else {
       if (a < m.offers.size() && key(m.offers[a]) == key(raids[b])) ++a;
-      merged.push_back(raids[b++]);
+      merged.push_back(raids[b]);
+      m.offer_offensives.push_back(raiders[b++]);
     }
   }
   m.offers.swap(merged);
@@ -65,6 +73,7 @@ void make_offers(World& w, MonthState& m) {
     }
   }
   m.offers.clear();
+  m.offer_offensives.clear();
   m.offers.reserve(total_size(made));
   for (auto& chunk : made) {
     m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());

@@ -66,14 +66,16 @@ void build_application_tables(const World& w, std::vector<AliasTable>& tables) {
 // counts 1, another region `reach` times its share of the world's visibility. So a small
 // region's firms and graduates do not search abroad more than a large region's just because
 // the world outside is large; `reach` is about the share of the search that goes abroad.
-void region_weights(const std::vector<AliasTable>& tables, int role, std::size_t home, double reach,
+// `visibility(cell)` is the total weight of a (region, role) cell's table.
+template <class Visibility>
+void region_weights(Visibility visibility, int role, std::size_t home, double reach,
                     std::vector<double>& cumulative) {
   const std::size_t regions = cumulative.size();
   double world = 0;
-  for (std::size_t r = 0; r < regions; ++r) world += tables[r * kRoleCount + role].total_weight();
+  for (std::size_t r = 0; r < regions; ++r) world += visibility(r * kRoleCount + role);
   double total = 0;
   for (std::size_t r = 0; r < regions; ++r) {
-    const double visible = tables[r * kRoleCount + role].total_weight();
+    const double visible = visibility(r * kRoleCount + role);
     if (visible > 0) total += r == home ? 1.0 : reach * visible / world;
     cumulative[r] = total;
   }
@@ -91,18 +93,20 @@ int draw_region(const std::vector<double>& cumulative, double u) {
 
 // Headhunting targets: employed talents by region and role, drawn in proportion to
 // a^visibility_exponent.
-void build_headhunting_tables(const World& w, std::vector<AliasTable>& tables) {
+void build_headhunting_tables(const World& w, AliasTables& tables) {
   const auto& t = w.talents;
-  tables.resize(w.regions.size() * kRoleCount);
-  for (auto& table : tables) table.clear();
   const double exponent = w.params.visibility_exponent;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!t.employer[i].valid()) continue;
-    const std::size_t cell = t.region[i].index() * kRoleCount + static_cast<int>(t.role[i]);
-    tables[cell].add(static_cast<std::uint32_t>(i),
-                     exponent == 1.0 ? t.ability[i] : std::pow(t.ability[i], exponent));
-  }
-  for (auto& table : tables) table.finish();
+  tables.build(
+      w.regions.size() * kRoleCount, t.size(),
+      [&](std::size_t i) {
+        return t.employer[i].valid() ? static_cast<int>(t.region[i].index() * kRoleCount +
+                                                        static_cast<int>(t.role[i]))
+                                     : -1;
+      },
+      [&](std::size_t i) {
+        return exponent == 1.0 ? static_cast<double>(t.ability[i])
+                               : std::pow(t.ability[i], exponent);
+      });
 }
 
 void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
@@ -114,8 +118,8 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
   std::vector<std::vector<double>> cumulative(regions * kRoleCount, std::vector<double>(regions));
   for (std::size_t r = 0; r < regions; ++r)
     for (int k = 0; k < kRoleCount; ++k)
-      region_weights(tables, k, r, w.params.abroad_application_weight,
-                     cumulative[r * kRoleCount + k]);
+      region_weights([&](std::size_t cell) { return tables[cell].total_weight(); }, k, r,
+                     w.params.abroad_application_weight, cumulative[r * kRoleCount + k]);
   const std::size_t n = m.seekers.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const std::size_t first = out.size();
@@ -147,7 +151,7 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
 // Each organisation with vacancies draws poach_intensity x vacancies employed talents of
 // other organisations: a region first (region_weights with its search_reach), then a talent
 // from that region's alias table.
-void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
+void headhunt(const World& w, MonthState& m, const AliasTables& tables,
               std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
@@ -160,7 +164,6 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
     std::vector<double> cumulative(regions);
     constexpr std::uint32_t kBatch = 32;
     struct Draw {
-      const AliasTable* table;
       std::size_t slot;
       double u2;
       std::uint32_t talent;
@@ -182,7 +185,8 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
               static_cast<std::uint32_t>(std::floor(expected)) +
                   (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
               1u << 20);
-          region_weights(tables, k, orgs.region[o].index(), orgs.search_reach[o], cumulative);
+          region_weights([&](std::size_t cell) { return tables.total_weight(cell); }, k,
+                         orgs.region[o].index(), orgs.search_reach[o], cumulative);
           // In batches: draw the slots, prefetch them, pick the talents, prefetch their
           // employers, then keep those employed elsewhere (the same pairs as one at a time).
           for (std::uint32_t d0 = 0; d0 < draws; d0 += kBatch) {
@@ -196,13 +200,13 @@ void headhunt(const World& w, MonthState& m, const std::vector<AliasTable>& tabl
                 exhausted = true;
                 break;
               }
-              const AliasTable& table = tables[r * kRoleCount + k];
-              batch[n] = {&table, table.slot(Rng::to_unit(x[1])), Rng::to_unit(x[2]), 0};
-              table.prefetch(batch[n].slot);
+              const std::size_t slot = tables.slot(r * kRoleCount + k, Rng::to_unit(x[1]));
+              batch[n] = {slot, Rng::to_unit(x[2]), 0};
+              tables.prefetch(slot);
               ++n;
             }
             for (std::size_t j = 0; j < n; ++j) {
-              batch[j].talent = batch[j].table->pick(batch[j].slot, batch[j].u2);
+              batch[j].talent = tables.pick(batch[j].slot, batch[j].u2);
               __builtin_prefetch(&t.employer[batch[j].talent]);
             }
             for (std::size_t j = 0; j < n; ++j)
@@ -224,8 +228,10 @@ void search_candidates(World& w, MonthState& m) {
   build_application_tables(w, m.application_tables);
   apply(w, m, m.application_tables, found);
   const std::size_t application_chunks = found.size();
-  build_headhunting_tables(w, m.headhunting_tables);
-  headhunt(w, m, m.headhunting_tables, found);
+  AliasTables headhunting_tables;
+  build_headhunting_tables(w, headhunting_tables);
+  headhunt(w, m, headhunting_tables, found);
+  headhunting_tables = AliasTables();  // before the pairs are merged (a lower peak)
   // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
   std::size_t applications = 0;
   for (std::size_t c = 0; c < application_chunks; ++c) applications += found[c].size();

@@ -140,6 +140,11 @@ std::vector<std::uint8_t> build_talents(const Config& c,
                                         const Rng& rng, World& w) {
   auto& t = w.talents;
   std::vector<std::uint8_t> wants_job;
+  std::size_t total = 0;  // reserved exactly: the columns are most of a run's memory
+  for (const auto& stock : c.talents)
+    total += static_cast<std::size_t>(std::llround(stock.count * c.scale));
+  t.reserve(t.size() + total);
+  wants_job.reserve(total);
   for (const auto& stock : c.talents) {
     const RegionId origin = region_ids.at(stock.origin);
     const RegionConfig& rc = c.regions[origin.index()];

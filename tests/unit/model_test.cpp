@@ -310,5 +310,44 @@ TEST(AliasTable, DrawFrequenciesFollowTheWeights) {
   EXPECT_NEAR(seen[40] / double(draws), 0.7, 0.01);
 }
 
+// System: 5,000 items in 6 cells (one empty, some items in none, some weights 0 or
+// negative), as flat AliasTables and as one AliasTable per cell built from the cell's items in
+// increasing order. Expectation: the same total weight and size per cell and the same item for
+// every draw (u1, u2). Because: search's headhunting uses the flat tables, and the same draws
+// keep every run's outputs unchanged.
+TEST(AliasTables, DrawTheSameItemsAsOneAliasTablePerCell) {
+  const std::size_t n = 5000, cells = 6;
+  Rng rng(11, 0);
+  std::vector<int> cell(n);
+  std::vector<double> weight(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto b = rng.bits(Stream::placement, 0, static_cast<std::uint32_t>(i), 0);
+    cell[i] = static_cast<int>(b[0] % 7) - 1;  // -1: in no cell
+    if (cell[i] == 3) cell[i] = 2;             // cell 3 stays empty
+    weight[i] = b[1] % 10 == 0 ? (b[1] % 20 == 0 ? 0.0 : -1.0) : std::exp(3 * Rng::to_unit(b[2]));
+  }
+  AliasTables flat;
+  flat.build(
+      cells, n, [&](std::size_t i) { return cell[i]; }, [&](std::size_t i) { return weight[i]; });
+  for (std::size_t c = 0; c < cells; ++c) {
+    AliasTable one;
+    one.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (cell[i] == static_cast<int>(c)) one.add(static_cast<std::uint32_t>(i), weight[i]);
+    one.finish();
+    ASSERT_EQ(flat.size(c), one.size()) << "cell " << c;
+    EXPECT_EQ(flat.total_weight(c), one.total_weight()) << "cell " << c;
+    if (c == 3) {
+      EXPECT_EQ(flat.size(c), 0u);
+    }
+    if (one.empty()) continue;
+    for (std::uint32_t k = 0; k < 20000; ++k) {
+      const auto b = rng.bits(Stream::headhunting, 1, k, static_cast<std::uint32_t>(c));
+      const double u1 = Rng::to_unit(b[0]), u2 = Rng::to_unit(b[1]);
+      ASSERT_EQ(flat.pick(flat.slot(c, u1), u2), one.draw(u1, u2)) << "cell " << c << " draw " << k;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mercato
