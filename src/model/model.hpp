@@ -95,6 +95,9 @@ struct MonthState {
   // P * Y per organisation with the month's start teams, computed once by make_offers and used
   // by clearing: marginal values within a month are valued on those teams (see clearing.cpp).
   std::vector<double> output;
+  // ln(1 + compute per head) per organisation with the month's start teams, the compute term of
+  // utility (MODEL.md, Utility), computed with `output` and used by clearing's utilities.
+  std::vector<double> compute_term;
 
   // Set by the event timeline before the phases run (empty when no event is active).
   std::vector<OffensiveTerms> offensives;
@@ -133,21 +136,29 @@ double output_value(const World& w, std::size_t o);
 // `output` is o's P * Y when the caller has it (MonthState::output), else it is computed.
 double marginal_value_hire(const World& w, std::size_t o, Role r, double ability,
                            double output = -1.0);
+// A talent's power a^rho, what it adds to its role's power sum.
+double power_of(const World& w, double ability);
+// marginal_value_hire with the talent's power given (a talent's offers share it).
+double marginal_value_of_power(const World& w, std::size_t o, Role r, double power,
+                               double output = -1.0);
 // The same for a current member leaving o.
 double marginal_value_member(const World& w, std::size_t o, Role r, double ability,
                              double output = -1.0);
-// min(value_share * MV, max_offer, cash): the most o spends per year on a new hire.
-double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash,
+// min(value_share * MV, max_offer, cash): the most o spends per year on a new hire whose
+// power a^rho is `power` (power_of).
+double willingness_to_pay(const World& w, std::size_t o, Role r, double power, double cash,
                           double output = -1.0);
 // The same for an offensive's offer: min(terms.value_share * MV, terms.max_offer, cash), where
 // cash is the offensive's remaining budget as annual spend.
 struct OffensiveTerms;
 double offensive_willingness_to_pay(const World& w, const OffensiveTerms& terms, Role r,
                                     double ability, double cash, double output);
-// Fills m.output with every organisation's P * Y.
+// Fills m.output with every organisation's P * Y and m.compute_term with its compute term.
 void value_outputs(const World& w, MonthState& m);
 
 // --- utility (MODEL.md, Utility) ---
+// ln(1 + compute per head) at o, which w_compute weighs.
+double compute_term(const World& w, std::size_t o);
 // Everything in U_io except the money term: mission, openness, compute, home, visa, move cost
 // and the Gumbel taste shock keyed by (seed, month, talent, organisation).
 double non_money_utility(const World& w, const MonthState& m, std::size_t i, std::size_t o);

@@ -12,6 +12,7 @@ void MonthState::reset(std::size_t org_count) {
   decisions.clear();
   moves.clear();
   output.clear();
+  compute_term.clear();
   entries = exits = counters_won = offers_to_employed = 0;
   hires.assign(org_count, 0);
   departures.assign(org_count, 0);

@@ -63,12 +63,19 @@ void make_offers(World& w, MonthState& m) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
+    // Candidates come by talent: a talent's power a^rho is computed once for its pairs.
+    std::uint32_t powered = 0xFFFFFFFFu;
+    double power = 0;
     for (std::size_t j = c * kChunk; j < end; ++j) {
       const auto [i, o] = m.candidates[j];
       if (orgs.vacancies(o, t.role[i]) == 0) continue;
       const double cash = orgs.cash_left(o);
       if (cash <= 0) continue;
-      const double wtp = willingness_to_pay(w, o, t.role[i], t.ability[i], cash, m.output[o]);
+      if (i != powered) {
+        power = power_of(w, t.ability[i]);
+        powered = i;
+      }
+      const double wtp = willingness_to_pay(w, o, t.role[i], power, cash, m.output[o]);
       if (wtp > 0) made[c].push_back({i, o, wtp});
     }
   }

@@ -23,11 +23,19 @@ double output_value(const World& w, std::size_t o) {
 
 // Y(with)/Y(without) = (1 + a^rho / (F + S))^(beta/rho); expm1/log1p keep the small
 // differences of large numbers exact enough for a one-person change in a big lab.
+double power_of(const World& w, double ability) {
+  return std::pow(ability, w.params.rho);
+}
+
 double marginal_value_hire(const World& w, std::size_t o, Role r, double ability, double output) {
+  return marginal_value_of_power(w, o, r, power_of(w, ability), output);
+}
+
+double marginal_value_of_power(const World& w, std::size_t o, Role r, double power, double output) {
   const auto& p = w.params;
   const int k = static_cast<int>(r);
   const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
-  const double x = std::pow(ability, p.rho) / base;
+  const double x = power / base;
   const double y = output >= 0 ? output : output_value(w, o);
   return y * std::expm1((p.beta[k] / p.rho) * std::log1p(x));
 }
@@ -41,15 +49,24 @@ double marginal_value_member(const World& w, std::size_t o, Role r, double abili
   return -y * std::expm1((p.beta[k] / p.rho) * std::log1p(-x));
 }
 
-double willingness_to_pay(const World& w, std::size_t o, Role r, double ability, double cash,
+double willingness_to_pay(const World& w, std::size_t o, Role r, double power, double cash,
                           double output) {
-  const double value = w.orgs.value_share[o] * marginal_value_hire(w, o, r, ability, output);
+  const double value = w.orgs.value_share[o] * marginal_value_of_power(w, o, r, power, output);
   return std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+}
+
+double compute_term(const World& w, std::size_t o) {
+  const auto& orgs = w.orgs;
+  return std::log1p(orgs.effective_compute(o) / std::max(1, orgs.total_headcount(o)));
 }
 
 void value_outputs(const World& w, MonthState& m) {
   m.output.resize(w.orgs.size());
-  for (std::size_t o = 0; o < w.orgs.size(); ++o) m.output[o] = output_value(w, o);
+  m.compute_term.resize(w.orgs.size());
+  for (std::size_t o = 0; o < w.orgs.size(); ++o) {
+    m.output[o] = output_value(w, o);
+    m.compute_term[o] = compute_term(w, o);
+  }
 }
 
 }  // namespace mercato

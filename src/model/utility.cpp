@@ -23,9 +23,11 @@ double non_money_utility(const World& w, const MonthState& m, std::size_t i, std
   const auto& orgs = w.orgs;
   const auto& pref = t.prefs[i];
   const RegionId r = orgs.region[o];
-  const double compute_per_head = orgs.effective_compute(o) / std::max(1, orgs.total_headcount(o));
-  double u = pref.w_mission * orgs.mission[o] + pref.w_open * orgs.openness[o] +
-             pref.w_compute * std::log1p(compute_per_head);
+  // The month's value (value_outputs) when it has been computed, else the same from the arrays.
+  const double compute =
+      m.compute_term.size() == orgs.size() ? m.compute_term[o] : compute_term(w, o);
+  double u =
+      pref.w_mission * orgs.mission[o] + pref.w_open * orgs.openness[o] + pref.w_compute * compute;
   if (r == t.origin[i]) u += pref.home_bias;
   if (r != t.origin[i] && r != t.region[i]) u -= w.regions[r.index()].visa_friction;
   if (t.employer[i] != OrgId(static_cast<std::uint32_t>(o))) u -= w.params.move_cost;
