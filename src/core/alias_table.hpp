@@ -1,5 +1,6 @@
-// Walker/Vose alias table: O(n) build, O(1) weighted draw. Search rebuilds one per region
-// (and role) each month (MODEL.md, search: "per-region alias tables rebuilt once a month").
+// Walker/Vose alias tables: O(n) build, O(1) weighted draw. Search rebuilds one per region and
+// role each month, for applications and for headhunting (MODEL.md, search: "per-region alias
+// tables rebuilt once a month").
 #pragma once
 
 #include <algorithm>
@@ -8,61 +9,10 @@
 
 namespace mercato {
 
-class AliasTable {
- public:
-  // Items with weight <= 0 are never drawn. Keeps its item buffers across builds.
-  void build(const std::vector<std::uint32_t>& items, const std::vector<double>& weights);
-  // The same in place, without a copy of the items: clear(), add() each item, then finish().
-  // The build's scratch (scaled weights, worklists) is released by finish(), so that the
-  // tables hold 12 bytes per item between builds; clear() reserves it again at last size.
-  void clear() {
-    scaled_.reserve(items_.size());
-    items_.clear();
-    scaled_.clear();
-    total_ = 0;
-  }
-  void add(std::uint32_t item, double weight) {
-    if (!(weight > 0)) return;
-    items_.push_back(item);
-    scaled_.push_back(weight);
-    total_ += weight;
-  }
-  void finish();
-  bool empty() const { return items_.empty(); }
-  double total_weight() const { return total_; }
-  std::size_t size() const { return items_.size(); }
-  // u1, u2 uniform in [0, 1).
-  std::uint32_t draw(double u1, double u2) const { return pick(slot(u1), u2); }
-  // draw() in two steps, so that a caller drawing many can prefetch the slots in between.
-  std::size_t slot(double u1) const {
-    const std::size_t k = static_cast<std::size_t>(u1 * static_cast<double>(items_.size()));
-    return k < items_.size() ? k : items_.size() - 1;
-  }
-  void prefetch(std::size_t k) const {
-    __builtin_prefetch(&prob_[k]);
-    __builtin_prefetch(&items_[k]);
-    __builtin_prefetch(&alias_[k]);
-  }
-  std::uint32_t pick(std::size_t k, double u2) const {
-    return u2 < prob_[k] ? items_[k] : items_[alias_[k]];
-  }
-
- private:
-  void release_scratch();
-
-  std::vector<std::uint32_t> items_;
-  std::vector<float> prob_;
-  std::vector<std::uint32_t> alias_;
-  std::vector<std::uint32_t> small_, large_;
-  std::vector<double> scaled_;
-  double total_ = 0;
-};
-
 // Many alias tables in flat arrays, one per cell, over items 0..n-1 that each belong to one
-// cell or none: the same tables as one AliasTable per cell built from its items in increasing
-// order (the same draws), but without a copy of the weights per table while they are built
-// (only the cell being built has scratch) and without a vector per table. Search's
-// headhunting tables, over every employed talent.
+// cell or none; each cell's items are in increasing order. Only the cell being built has
+// scratch (its weights and worklists), so building the headhunting tables over every employed
+// talent needs no copy of their weights.
 class AliasTables {
  public:
   // cell_of(i): the item's cell in [0, cells), or -1 for none. weight_of(i): items with weight
@@ -71,8 +21,12 @@ class AliasTables {
   void build(std::size_t cells, std::size_t n, CellOf cell_of, WeightOf weight_of);
   double total_weight(std::size_t cell) const { return total_[cell]; }
   std::size_t size(std::size_t cell) const { return begin_[cell + 1] - begin_[cell]; }
-  // A draw in two steps, like AliasTable::slot and pick: slot k is a position in the flat
-  // arrays, u1 and u2 uniform in [0, 1). The cell must not be empty.
+  // A draw from a cell that is not empty, u1 and u2 uniform in [0, 1).
+  std::uint32_t draw(std::size_t cell, double u1, double u2) const {
+    return pick(slot(cell, u1), u2);
+  }
+  // draw() in two steps, so that a caller drawing many can prefetch the slots in between: slot
+  // k is a position in the flat arrays.
   std::size_t slot(std::size_t cell, double u1) const {
     const std::size_t n = size(cell);
     const std::size_t k = static_cast<std::size_t>(u1 * static_cast<double>(n));
@@ -88,7 +42,8 @@ class AliasTables {
   }
 
  private:
-  // Vose's construction for one cell from its weights (scaled is overwritten).
+  // Vose's construction for one cell from its weights (scaled is overwritten). Leftovers
+  // (rounding) keep probability 1 and alias themselves.
   void finish_cell(std::size_t cell, std::vector<double>& scaled,
                    std::vector<std::uint32_t>& worklists);
 

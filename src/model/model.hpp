@@ -8,7 +8,6 @@
 #include <limits>
 #include <vector>
 
-#include "core/alias_table.hpp"
 #include "core/rng.hpp"
 #include "mercato/core/world.hpp"
 #include "mercato/engine/metrics.hpp"
@@ -103,10 +102,6 @@ struct MonthState {
   std::vector<OffensiveTerms> offensives;
   std::vector<ProgramIntake> programs;
   std::vector<EventCounts> event_counts;  // per timeline event
-
-  // Search's application tables, rebuilt every month in the same buffers (the headhunting
-  // tables, over every employed talent, live only while search runs).
-  std::vector<AliasTable> application_tables;
 
   void reset(std::size_t org_count);
   // Frees the candidates and offers, which no later phase reads, so that the month's other

@@ -44,22 +44,23 @@ void find_seekers(const World& w, MonthState& m) {
 }
 
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
-// visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role).
-void build_application_tables(const World& w, std::vector<AliasTable>& tables) {
+// visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role), whose items
+// are organisation x role (item / kRoleCount is the organisation).
+void build_application_tables(const World& w, AliasTables& tables) {
   const auto& orgs = w.orgs;
-  const std::size_t regions = w.regions.size();
-  tables.resize(regions * kRoleCount);
-  std::vector<std::vector<std::uint32_t>> items(tables.size());
-  std::vector<std::vector<double>> weights(tables.size());
-  for (std::size_t o = 0; o < orgs.size(); ++o) {
-    for (int k = 0; k < kRoleCount; ++k) {
-      if (orgs.vacancies(o, static_cast<Role>(k)) == 0) continue;
-      const std::size_t cell = orgs.region[o].index() * kRoleCount + k;
-      items[cell].push_back(static_cast<std::uint32_t>(o));
-      weights[cell].push_back(std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]));
-    }
-  }
-  for (std::size_t c = 0; c < tables.size(); ++c) tables[c].build(items[c], weights[c]);
+  tables.build(
+      w.regions.size() * kRoleCount, orgs.size() * kRoleCount,
+      [&](std::size_t item) {
+        const std::size_t o = item / kRoleCount;
+        const int k = static_cast<int>(item % kRoleCount);
+        return orgs.vacancies(o, static_cast<Role>(k)) == 0
+                   ? -1
+                   : static_cast<int>(orgs.region[o].index() * kRoleCount) + k;
+      },
+      [&](std::size_t item) {
+        const std::size_t o = item / kRoleCount;
+        return std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]);
+      });
 }
 
 // The region weights of a search from `home` (MODEL.md, search: "x region weight"): home
@@ -109,7 +110,7 @@ void build_headhunting_tables(const World& w, AliasTables& tables) {
       });
 }
 
-void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
+void apply(const World& w, MonthState& m, const AliasTables& tables,
            std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
   const int applications = w.params.applications;
@@ -118,7 +119,7 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
   std::vector<std::vector<double>> cumulative(regions * kRoleCount, std::vector<double>(regions));
   for (std::size_t r = 0; r < regions; ++r)
     for (int k = 0; k < kRoleCount; ++k)
-      region_weights([&](std::size_t cell) { return tables[cell].total_weight(); }, k, r,
+      region_weights([&](std::size_t cell) { return tables.total_weight(cell); }, k, r,
                      w.params.abroad_application_weight, cumulative[r * kRoleCount + k]);
   const std::size_t n = m.seekers.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
@@ -138,7 +139,7 @@ void apply(const World& w, MonthState& m, const std::vector<AliasTable>& tables,
         const int r = draw_region(weights, Rng::to_unit(b[2]));
         if (r < 0) break;
         const std::uint32_t o =
-            tables[r * kRoleCount + role].draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]));
+            tables.draw(r * kRoleCount + role, Rng::to_unit(b[0]), Rng::to_unit(b[1])) / kRoleCount;
         if (t.employer[i] != OrgId(o)) pairs.push_back({i, o});
       }
       // Seekers come in talent order, so with each one's few pairs sorted by organisation
@@ -225,8 +226,9 @@ void headhunt(const World& w, MonthState& m, const AliasTables& tables,
 void search_candidates(World& w, MonthState& m) {
   find_seekers(w, m);
   std::vector<std::vector<Candidate>> found;
-  build_application_tables(w, m.application_tables);
-  apply(w, m, m.application_tables, found);
+  AliasTables application_tables;
+  build_application_tables(w, application_tables);
+  apply(w, m, application_tables, found);
   const std::size_t application_chunks = found.size();
   AliasTables headhunting_tables;
   build_headhunting_tables(w, headhunting_tables);

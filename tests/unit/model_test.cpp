@@ -293,16 +293,22 @@ TEST(Invariants, AStaleAggregateIsReported) {
   }
 }
 
-TEST(AliasTable, DrawFrequenciesFollowTheWeights) {
-  // Weights 1, 2, 0, 7: over 100k draws the frequencies are 0.1, 0.2, 0, 0.7 within 1%.
-  AliasTable table;
-  table.build({10, 20, 30, 40}, {1, 2, 0, 7});
+TEST(AliasTables, DrawFrequenciesFollowTheWeights) {
+  // Items 10, 20, 30, 40 in cell 0 with weights 1, 2, 0, 7: over 100k draws the frequencies
+  // are 0.1, 0.2, 0, 0.7 within 1%.
+  const std::vector<double> weight = {1, 2, 0, 7};
+  AliasTables tables;
+  tables.build(
+      1, 41, [](std::size_t i) { return i % 10 == 0 && i > 0 ? 0 : -1; },
+      [&](std::size_t i) { return i % 10 == 0 && i > 0 ? weight[i / 10 - 1] : 0.0; });
+  ASSERT_EQ(tables.size(0), 3u);
+  EXPECT_EQ(tables.total_weight(0), 10.0);
   Rng rng(7, 0);
   std::map<std::uint32_t, int> seen;
   const int draws = 100000;
   for (int k = 0; k < draws; ++k) {
     const auto b = rng.bits(Stream::applications, 0, static_cast<std::uint32_t>(k), 0);
-    ++seen[table.draw(Rng::to_unit(b[0]), Rng::to_unit(b[1]))];
+    ++seen[tables.draw(0, Rng::to_unit(b[0]), Rng::to_unit(b[1]))];
   }
   EXPECT_EQ(seen.count(30), 0u);
   EXPECT_NEAR(seen[10] / double(draws), 0.1, 0.01);
@@ -310,12 +316,13 @@ TEST(AliasTable, DrawFrequenciesFollowTheWeights) {
   EXPECT_NEAR(seen[40] / double(draws), 0.7, 0.01);
 }
 
-// System: 5,000 items in 6 cells (one empty, some items in none, some weights 0 or
-// negative), as flat AliasTables and as one AliasTable per cell built from the cell's items in
-// increasing order. Expectation: the same total weight and size per cell and the same item for
-// every draw (u1, u2). Because: search's headhunting uses the flat tables, and the same draws
-// keep every run's outputs unchanged.
-TEST(AliasTables, DrawTheSameItemsAsOneAliasTablePerCell) {
+// System: 5,000 items in 6 cells (cell 3 empty, some items in no cell, some weights 0 or
+// negative), 200,000 draws from each cell. Expectation: a cell holds exactly its items of
+// positive weight, its total is their sum, and each item's frequency is its share of the
+// cell's weight (within 4 standard errors, summed over the cell's items as a chi-square below
+// a generous bound); items of other cells or of weight <= 0 are never drawn. Because: the
+// cells share flat arrays, so an offset error would draw another cell's items.
+TEST(AliasTables, EachCellDrawsItsOwnItemsInProportionToTheirWeights) {
   const std::size_t n = 5000, cells = 6;
   Rng rng(11, 0);
   std::vector<int> cell(n);
@@ -326,26 +333,40 @@ TEST(AliasTables, DrawTheSameItemsAsOneAliasTablePerCell) {
     if (cell[i] == 3) cell[i] = 2;             // cell 3 stays empty
     weight[i] = b[1] % 10 == 0 ? (b[1] % 20 == 0 ? 0.0 : -1.0) : std::exp(3 * Rng::to_unit(b[2]));
   }
-  AliasTables flat;
-  flat.build(
+  AliasTables tables;
+  tables.build(
       cells, n, [&](std::size_t i) { return cell[i]; }, [&](std::size_t i) { return weight[i]; });
   for (std::size_t c = 0; c < cells; ++c) {
-    AliasTable one;
-    one.clear();
-    for (std::size_t i = 0; i < n; ++i)
-      if (cell[i] == static_cast<int>(c)) one.add(static_cast<std::uint32_t>(i), weight[i]);
-    one.finish();
-    ASSERT_EQ(flat.size(c), one.size()) << "cell " << c;
-    EXPECT_EQ(flat.total_weight(c), one.total_weight()) << "cell " << c;
-    if (c == 3) {
-      EXPECT_EQ(flat.size(c), 0u);
+    std::size_t items = 0;
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cell[i] == static_cast<int>(c) && weight[i] > 0) {
+        ++items;
+        total += weight[i];
+      }
     }
-    if (one.empty()) continue;
-    for (std::uint32_t k = 0; k < 20000; ++k) {
-      const auto b = rng.bits(Stream::headhunting, 1, k, static_cast<std::uint32_t>(c));
-      const double u1 = Rng::to_unit(b[0]), u2 = Rng::to_unit(b[1]);
-      ASSERT_EQ(flat.pick(flat.slot(c, u1), u2), one.draw(u1, u2)) << "cell " << c << " draw " << k;
+    ASSERT_EQ(tables.size(c), items) << "cell " << c;
+    EXPECT_DOUBLE_EQ(tables.total_weight(c), total) << "cell " << c;
+    if (items == 0) continue;
+    std::vector<int> seen(n, 0);
+    const int draws = 200000;
+    for (int k = 0; k < draws; ++k) {
+      const auto b = rng.bits(Stream::headhunting, 1, static_cast<std::uint32_t>(k),
+                              static_cast<std::uint32_t>(c));
+      const std::uint32_t i = tables.draw(c, Rng::to_unit(b[0]), Rng::to_unit(b[1]));
+      ASSERT_LT(i, n);
+      ASSERT_EQ(cell[i], static_cast<int>(c)) << "item " << i << " of another cell";
+      ASSERT_GT(weight[i], 0) << "item " << i << " of weight " << weight[i];
+      ++seen[i];
     }
+    double chi2 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cell[i] != static_cast<int>(c) || !(weight[i] > 0)) continue;
+      const double expected = draws * weight[i] / total;
+      chi2 += (seen[i] - expected) * (seen[i] - expected) / expected;
+    }
+    // About `items` degrees of freedom; a wrong alias or probability gives thousands.
+    EXPECT_LT(chi2, 1.5 * static_cast<double>(items) + 100) << "cell " << c;
   }
 }
 
