@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ double peak_rss_bytes() {
 }
 
 struct Timings {
-  double phases[8] = {};
+  double phases[mercato::kMonthPhaseCount + 1] = {};  // the month's phases, then metrics
   double total = 0;
   double cpu = 0;    // processor time of all threads
   double floor = 0;  // processor time of the floor pass
@@ -44,8 +45,8 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-constexpr const char* kPhaseNames[8] = {"events", "lifecycle", "entry", "search",
-                                        "offers", "clearing",  "moves", "metrics"};
+constexpr const char* kPhaseNames[mercato::kMonthPhaseCount + 1] = {
+    "events", "lifecycle", "entry", "search", "offers", "clearing", "moves", "metrics"};
 
 }  // namespace
 
@@ -98,32 +99,24 @@ int main(int argc, char** argv) {
     }
     m.growth = true;
     Timings timings;
-    std::vector<double> per_month[8];  // each phase's time in each month
+    std::vector<double> per_month[kMonthPhaseCount + 1];  // each phase's time in each month
     double talent_months = 0, seekers = 0, candidates = 0, offers = 0, moves = 0;
     for (int month = 0; month < months; ++month) {
       m.month = month;
       const auto t0 = Clock::now();
       const double cpu0 = cpu_seconds();
-      m.reset(world.orgs.size());
       // Phases in processor time: on a shared machine, time spent descheduled is not theirs.
-      auto timed = [&](int phase, auto&& fn) {
+      auto timed = [&](int phase, const std::function<void()>& fn) {
         const double start = cpu_seconds();
         fn();
         const double spent = cpu_seconds() - start;
         timings.phases[phase] += spent;
         per_month[phase].push_back(spent);
       };
-      timed(0, [&] { events.apply(world, m); });
-      timed(1, [&] { run_lifecycle(world, m); });
-      timed(2, [&] { admit_graduates(world, m); });
-      timed(3, [&] { search_candidates(world, m); });
-      timed(4, [&] { make_offers(world, m); });
-      timed(5, [&] {
-        clear_auctions(world, m);
-        m.release_cleared();  // as step_month does
+      step_month(world, m, events, [&](MonthPhase p, const std::function<void()>& body) {
+        timed(static_cast<int>(p), body);
       });
-      timed(6, [&] { apply_moves(world, m); });
-      timed(7, [&] {
+      timed(kMonthPhaseCount, [&] {
         const MonthMetrics metrics =
             collect_metrics(world, m, config.start.plus_months(month), month % 12 == 11);
         if (metrics.market.talents < 0) std::abort();  // keep the result alive

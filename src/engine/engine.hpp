@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "mercato/engine/events.hpp"
@@ -39,8 +40,14 @@ class EventTimeline {
   std::vector<Runtime> runtime_;
 };
 
-// One month, phases in MODEL.md's order.
-void step_month(World& w, MonthState& m, EventTimeline& events);
+// The phases of a month, in MODEL.md's order (metrics, the eighth, are the Simulation's).
+enum class MonthPhase { events, lifecycle, entry, search, offers, clearing, moves };
+inline constexpr int kMonthPhaseCount = 7;
+// Runs one phase's body; a benchmark passes one that times it.
+using PhaseRunner = std::function<void(MonthPhase, const std::function<void()>&)>;
+
+// One month, phases in MODEL.md's order; each through `run` when it is given.
+void step_month(World& w, MonthState& m, EventTimeline& events, const PhaseRunner& run = {});
 
 // Buffers of exact_quantiles, kept across groups.
 struct QuantileScratch {

@@ -4,17 +4,28 @@
 
 namespace mercato {
 
-void step_month(World& w, MonthState& m, EventTimeline& events) {
+void step_month(World& w, MonthState& m, EventTimeline& events, const PhaseRunner& run) {
+  auto phase = [&](MonthPhase p, const std::function<void()>& body) {
+    if (run)
+      run(p, body);
+    else
+      body();
+  };
   m.reset(w.orgs.size());
-  events.apply(w, m);       // 1. events
-  run_lifecycle(w, m);      // 2. lifecycle: exits, growth, vesting, raises
-  admit_graduates(w, m);    // 3. entry
-  search_candidates(w, m);  // 4. search: applications and headhunting
-  make_offers(w, m);        // 5. offers
-  clear_auctions(w, m);     // 6. clearing: English auctions, second price
-  m.release_cleared();
-  apply_moves(w, m);  // 7. moves
-  // 8. metrics are collected by the Simulation from the World after the moves.
+  phase(MonthPhase::events, [&] { events.apply(w, m); });
+  // lifecycle: exits, growth, vesting, raises
+  phase(MonthPhase::lifecycle, [&] { run_lifecycle(w, m); });
+  phase(MonthPhase::entry, [&] { admit_graduates(w, m); });
+  // search: applications and headhunting
+  phase(MonthPhase::search, [&] { search_candidates(w, m); });
+  phase(MonthPhase::offers, [&] { make_offers(w, m); });
+  // clearing: English auctions, second price; its candidates and offers are not read again
+  phase(MonthPhase::clearing, [&] {
+    clear_auctions(w, m);
+    m.release_cleared();
+  });
+  phase(MonthPhase::moves, [&] { apply_moves(w, m); });
+  // Metrics are collected by the Simulation from the World after the moves.
 }
 
 }  // namespace mercato
