@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
       if (bench::floor_pass(world, m.rng, month) < 0) std::abort();  // keep the result alive
       timings.floor += cpu_seconds() - floor0;
       talent_months += static_cast<double>(world.talents.size());
-      seekers += static_cast<double>(m.seekers.size());
+      seekers += static_cast<double>(m.seekers);
       candidates += static_cast<double>(m.candidates_found);
       offers += static_cast<double>(m.offers_made);
       moves += static_cast<double>(m.moves.size());

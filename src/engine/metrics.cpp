@@ -421,7 +421,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     market.employed += out.regions[r * kReportTierCount + 2].employed;
   market.entries = m.entries;
   market.exits = m.exits;
-  market.seekers = static_cast<std::int64_t>(m.seekers.size());
+  market.seekers = static_cast<std::int64_t>(m.seekers);
   market.candidates = static_cast<std::int64_t>(m.candidates_found);
   market.offers = static_cast<std::int64_t>(m.offers_made);
   market.moves = static_cast<std::int64_t>(m.moves.size());

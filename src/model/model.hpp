@@ -75,7 +75,7 @@ struct MonthState {
   int threads = 1;
   Rng rng{1, 0};
 
-  std::vector<std::uint32_t> seekers;     // talent indices actively searching
+  std::size_t seekers = 0;                // talents actively searching this month
   std::vector<Candidate> candidates;      // sorted, unique; released once cleared
   std::size_t candidates_found = 0;       // candidates.size() before the release
   std::vector<Candidate> targeted;        // offensives' targets, sorted; see targeted_by

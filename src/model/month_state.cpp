@@ -3,12 +3,11 @@
 namespace mercato {
 
 void MonthState::reset(std::size_t org_count) {
-  seekers.clear();
   candidates.clear();
   targeted.clear();
   targeted_by.clear();
   offers.clear();
-  offers_made = candidates_found = 0;
+  seekers = offers_made = candidates_found = 0;
   decisions.clear();
   moves.clear();
   output.clear();

@@ -14,35 +14,6 @@ namespace mercato {
 
 namespace {
 
-// Seekers: every unemployed talent, and each month a random share of the employed, raised
-// after full vesting (no golden handcuffs left) and in organisations above their target.
-void find_seekers(const World& w, MonthState& m) {
-  const auto& t = w.talents;
-  const auto& orgs = w.orgs;
-  const auto& p = w.params;
-  const std::size_t n = t.size();
-  const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<std::vector<std::uint32_t>> found(chunks);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
-  for (std::size_t c = 0; c < chunks; ++c) {
-    const std::size_t end = std::min(n, (c + 1) * kChunk);
-    for (std::size_t i = c * kChunk; i < end; ++i) {
-      bool seeks = !t.employer[i].valid();
-      if (!seeks) {
-        const std::size_t o = t.employer[i].index();
-        const int k = static_cast<int>(t.role[i]);
-        double rate = p.seek_rate;
-        if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
-        if (orgs.headcount[o][k] > orgs.target[o][k] + 0.5) rate *= p.seek_multiplier_shrinking;
-        seeks = m.rng.uniform(Stream::seek, m.month, t.uid[i]) < rate;
-      }
-      if (seeks) found[c].push_back(static_cast<std::uint32_t>(i));
-    }
-  }
-  m.seekers.clear();
-  for (const auto& f : found) m.seekers.insert(m.seekers.end(), f.begin(), f.end());
-}
-
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
 // visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role), whose items
 // are organisation x role (item / kRoleCount is the organisation).
@@ -110,29 +81,45 @@ void build_headhunting_tables(const World& w, AliasTables& tables) {
       });
 }
 
-void apply(const World& w, MonthState& m, const AliasTables& tables,
-           std::vector<std::vector<Candidate>>& out) {
+// Seekers (every unemployed talent, and each month a random share of the employed, raised after
+// full vesting and in organisations above their target) apply at once, while their columns are
+// in cache: `applications` draws, each a region (region_weights with abroad_application_weight)
+// then an organisation with a vacancy in the seeker's role from that region's table. Returns
+// the number of seekers; the pairs come by talent chunk, in (talent, organisation) order.
+std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tables,
+                           std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
-  const int applications = w.params.applications;
+  const auto& orgs = w.orgs;
+  const auto& p = w.params;
+  const int applications = p.applications;
   const std::size_t regions = w.regions.size();
   // The region weights depend only on the seeker's region and role: computed once a month.
   std::vector<std::vector<double>> cumulative(regions * kRoleCount, std::vector<double>(regions));
   for (std::size_t r = 0; r < regions; ++r)
     for (int k = 0; k < kRoleCount; ++k)
       region_weights([&](std::size_t cell) { return tables.total_weight(cell); }, k, r,
-                     w.params.abroad_application_weight, cumulative[r * kRoleCount + k]);
-  const std::size_t n = m.seekers.size();
+                     p.abroad_application_weight, cumulative[r * kRoleCount + k]);
+  const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const std::size_t first = out.size();
   out.resize(first + chunks);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  std::size_t seekers = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads) reduction(+ : seekers)
   for (std::size_t c = 0; c < chunks; ++c) {
+    auto& pairs = out[first + c];
     const std::size_t end = std::min(n, (c + 1) * kChunk);
-    for (std::size_t s = c * kChunk; s < end; ++s) {
-      const std::uint32_t i = m.seekers[s];
+    for (std::size_t i = c * kChunk; i < end; ++i) {
       const int role = static_cast<int>(t.role[i]);
+      if (t.employer[i].valid()) {
+        const std::size_t o = t.employer[i].index();
+        double rate = p.seek_rate;
+        if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
+        if (orgs.headcount[o][role] > orgs.target[o][role] + 0.5)
+          rate *= p.seek_multiplier_shrinking;
+        if (m.rng.uniform(Stream::seek, m.month, t.uid[i]) >= rate) continue;
+      }
+      ++seekers;
       const auto& weights = cumulative[t.region[i].index() * kRoleCount + role];
-      auto& pairs = out[first + c];
       const std::size_t own = pairs.size();
       for (int j = 0; j < applications; ++j) {
         const auto b = m.rng.bits(Stream::applications, m.month, t.uid[i], j);
@@ -140,13 +127,14 @@ void apply(const World& w, MonthState& m, const AliasTables& tables,
         if (r < 0) break;
         const std::uint32_t o =
             tables.draw(r * kRoleCount + role, Rng::to_unit(b[0]), Rng::to_unit(b[1])) / kRoleCount;
-        if (t.employer[i] != OrgId(o)) pairs.push_back({i, o});
+        if (t.employer[i] != OrgId(o)) pairs.push_back({static_cast<std::uint32_t>(i), o});
       }
-      // Seekers come in talent order, so with each one's few pairs sorted by organisation
-      // the applications are sorted as a whole (search_candidates merges, not sorts, them).
+      // Talents come in order, so with each one's few pairs sorted by organisation the
+      // applications are sorted as a whole (search_candidates merges, not sorts, them).
       std::sort(pairs.begin() + static_cast<std::ptrdiff_t>(own), pairs.end());
     }
   }
+  return seekers;
 }
 
 // Each organisation with vacancies draws poach_intensity x vacancies employed talents of
@@ -224,11 +212,10 @@ void headhunt(const World& w, MonthState& m, const AliasTables& tables,
 }  // namespace
 
 void search_candidates(World& w, MonthState& m) {
-  find_seekers(w, m);
   std::vector<std::vector<Candidate>> found;
   AliasTables application_tables;
   build_application_tables(w, application_tables);
-  apply(w, m, application_tables, found);
+  m.seekers = seek_and_apply(w, m, application_tables, found);
   const std::size_t application_chunks = found.size();
   AliasTables headhunting_tables;
   build_headhunting_tables(w, headhunting_tables);
