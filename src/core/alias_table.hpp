@@ -5,20 +5,22 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace mercato {
 
 // Many alias tables in flat arrays, one per cell, over items 0..n-1 that each belong to one
-// cell or none; each cell's items are in increasing order. Only the cell being built has
-// scratch (its weights and worklists), so building the headhunting tables over every employed
-// talent needs no copy of their weights.
+// cell or none; each cell's items are in increasing order. Only the cells being built have
+// scratch (their weights and worklists, one cell per thread at a time), so building the
+// headhunting tables over every employed talent needs no copy of their weights.
 class AliasTables {
  public:
   // cell_of(i): the item's cell in [0, cells), or -1 for none. weight_of(i): items with weight
-  // <= 0 are never drawn. Each is called up to three times per item.
+  // <= 0 are never drawn. Each is called up to three times per item, from up to `threads`
+  // threads; the tables are the same for any number of threads.
   template <class CellOf, class WeightOf>
-  void build(std::size_t cells, std::size_t n, CellOf cell_of, WeightOf weight_of);
+  void build(std::size_t cells, std::size_t n, CellOf cell_of, WeightOf weight_of, int threads = 1);
   double total_weight(std::size_t cell) const { return total_[cell]; }
   std::size_t size(std::size_t cell) const { return begin_[cell + 1] - begin_[cell]; }
   // A draw from a cell that is not empty, u1 and u2 uniform in [0, 1).
@@ -54,44 +56,76 @@ class AliasTables {
   std::vector<double> total_;
 };
 
+// Items are counted and placed by blocks of items, each block's items of a cell at their own
+// offsets (so each cell's items stay in increasing order), then each cell is finished on its
+// own; every cell's arithmetic is in item order whatever the threads.
 template <class CellOf, class WeightOf>
-void AliasTables::build(std::size_t cells, std::size_t n, CellOf cell_of, WeightOf weight_of) {
-  begin_.assign(cells + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
+void AliasTables::build(std::size_t cells, std::size_t n, CellOf cell_of, WeightOf weight_of,
+                        [[maybe_unused]] int threads) {
+  constexpr std::size_t kBlock = 8192;
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  auto in_cell = [&](std::size_t i) {
     const int c = cell_of(i);
-    if (c >= 0 && weight_of(i) > 0) ++begin_[static_cast<std::size_t>(c) + 1];
+    return c >= 0 && weight_of(i) > 0 ? c : -1;
+  };
+  std::vector<std::size_t> at(blocks * cells, 0);  // per block and cell: a count, then an offset
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (std::size_t b = 0; b < blocks; ++b) {
+    std::size_t* count = at.data() + b * cells;
+    const std::size_t end = std::min(n, (b + 1) * kBlock);
+    for (std::size_t i = b * kBlock; i < end; ++i)
+      if (const int c = in_cell(i); c >= 0) ++count[c];
   }
-  std::size_t largest = 0;
+  begin_.assign(cells + 1, 0);
+  std::size_t items = 0, largest = 0;
   for (std::size_t c = 0; c < cells; ++c) {
-    largest = std::max(largest, begin_[c + 1]);
-    begin_[c + 1] += begin_[c];
+    begin_[c] = items;
+    for (std::size_t b = 0; b < blocks; ++b) items += std::exchange(at[b * cells + c], items);
+    largest = std::max(largest, items - begin_[c]);
   }
+  begin_[cells] = items;
   // Exactly reserved: a vector's resize past its capacity would double it.
-  const std::size_t items = begin_[cells];
   items_.reserve(items);
   prob_.reserve(items);
   alias_.reserve(items);
   items_.resize(items);
   prob_.resize(items);
   alias_.resize(items);
-  std::vector<std::size_t> at(begin_.begin(), begin_.end() - 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const int c = cell_of(i);
-    if (c >= 0 && weight_of(i) > 0)
-      items_[at[static_cast<std::size_t>(c)]++] = static_cast<std::uint32_t>(i);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (std::size_t b = 0; b < blocks; ++b) {
+    std::size_t* next = at.data() + b * cells;
+    std::uint32_t* items = items_.data();
+    const std::size_t end = std::min(n, (b + 1) * kBlock);
+    for (std::size_t i = b * kBlock; i < end; ++i)
+      if (const int c = in_cell(i); c >= 0) items[next[c]++] = static_cast<std::uint32_t>(i);
   }
   total_.assign(cells, 0.0);
-  std::vector<double> scaled;
-  std::vector<std::uint32_t> worklists;
-  scaled.reserve(largest);
-  worklists.reserve(largest);
-  for (std::size_t c = 0; c < cells; ++c) {
-    scaled.clear();
-    for (std::size_t k = begin_[c]; k < begin_[c + 1]; ++k) {
-      scaled.push_back(weight_of(items_[k]));
-      total_[c] += scaled.back();
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    std::vector<double> scaled;
+    std::vector<std::uint32_t> worklists;
+    scaled.reserve(largest);
+    worklists.reserve(largest);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (std::size_t c = 0; c < cells; ++c) {
+      const std::size_t first = begin_[c], size = begin_[c + 1] - first;
+      scaled.resize(size);
+      double total = 0;
+      for (std::size_t k = 0; k < size; ++k) {
+        scaled[k] = weight_of(items_[first + k]);
+        total += scaled[k];
+      }
+      total_[c] = total;
+      finish_cell(c, scaled, worklists);
     }
-    finish_cell(c, scaled, worklists);
   }
 }
 

@@ -65,7 +65,7 @@ int draw_region(const std::vector<double>& cumulative, double u) {
 
 // Headhunting targets: employed talents by region and role, drawn in proportion to
 // a^visibility_exponent.
-void build_headhunting_tables(const World& w, AliasTables& tables) {
+void build_headhunting_tables(const World& w, AliasTables& tables, int threads) {
   const auto& t = w.talents;
   const double exponent = w.params.visibility_exponent;
   tables.build(
@@ -78,7 +78,8 @@ void build_headhunting_tables(const World& w, AliasTables& tables) {
       [&](std::size_t i) {
         return exponent == 1.0 ? static_cast<double>(t.ability[i])
                                : std::pow(t.ability[i], exponent);
-      });
+      },
+      threads);
 }
 
 // Seekers (every unemployed talent, and each month a random share of the employed, raised after
@@ -218,7 +219,7 @@ void search_candidates(World& w, MonthState& m) {
   m.seekers = seek_and_apply(w, m, application_tables, found);
   const std::size_t application_chunks = found.size();
   AliasTables headhunting_tables;
-  build_headhunting_tables(w, headhunting_tables);
+  build_headhunting_tables(w, headhunting_tables, m.threads);
   headhunt(w, m, headhunting_tables, found);
   headhunting_tables = AliasTables();  // before the pairs are merged (a lower peak)
   // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
