@@ -153,6 +153,7 @@ py::array org_column(const py::object& self, const std::string& name) {
   if (name == "headcount_growth") return s.view(self, o.headcount_growth.data(), n);
   if (name == "value_share") return s.view(self, o.value_share.data(), n);
   if (name == "max_offer") return s.view(self, o.max_offer.data(), n);
+  if (name == "min_offer") return s.view(self, o.min_offer.data(), n);
   if (name == "counter_probability") return s.view(self, o.counter_probability.data(), n);
   if (name == "counter_share") return s.view(self, o.counter_share.data(), n);
   if (name == "buyout_ratio") return s.view(self, o.buyout_ratio.data(), n);
@@ -177,31 +178,19 @@ py::array org_column(const py::object& self, const std::string& name) {
 const std::vector<std::string> kTalentColumns = {
     "uid",    "ability", "role",     "origin",    "region",  "employer", "experience",
     "tenure", "wage",    "unvested", "vest_left", "persona", "prefs"};
-const std::vector<std::string> kOrgColumns = {"kind",
-                                              "region",
-                                              "named",
-                                              "pool",
-                                              "compute",
-                                              "compute_growth",
-                                              "compute_extra",
-                                              "tfp",
-                                              "price",
-                                              "mission",
-                                              "openness",
-                                              "payroll_budget",
-                                              "budget_growth",
-                                              "headcount_growth",
-                                              "value_share",
-                                              "max_offer",
-                                              "counter_probability",
-                                              "counter_share",
-                                              "buyout_ratio",
-                                              "equity_share",
-                                              "poach_intensity",
-                                              "search_reach",
-                                              "payroll",
-                                              "target",
-                                              "power_sum",
+const std::vector<std::string> kOrgColumns = {"kind",          "region",
+                                              "named",         "pool",
+                                              "compute",       "compute_growth",
+                                              "compute_extra", "tfp",
+                                              "price",         "mission",
+                                              "openness",      "payroll_budget",
+                                              "budget_growth", "headcount_growth",
+                                              "value_share",   "max_offer",
+                                              "min_offer",     "counter_probability",
+                                              "counter_share", "buyout_ratio",
+                                              "equity_share",  "poach_intensity",
+                                              "search_reach",  "payroll",
+                                              "target",        "power_sum",
                                               "headcount"};
 
 py::dict month_dict(const MonthMetrics& m) {

@@ -58,8 +58,8 @@ void Talents::compact(const std::vector<std::uint8_t>& keep) {
 void Orgs::resize(std::size_t n) {
   resize_all(n, name, kind, region, named, pool, compute, compute_growth, compute_extra, tfp, price,
              mission, openness, payroll_budget, budget_growth, target, headcount_growth,
-             value_share, max_offer, counter_probability, counter_share, buyout_ratio, equity_share,
-             poach_intensity, search_reach, power_sum, headcount, payroll);
+             value_share, max_offer, min_offer, counter_probability, counter_share, buyout_ratio,
+             equity_share, poach_intensity, search_reach, power_sum, headcount, payroll);
 }
 
 void recompute_aggregates(World& world) {

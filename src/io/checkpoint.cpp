@@ -30,7 +30,7 @@ static_assert(std::endian::native == std::endian::little,
 // A new field in one of these structs must be written and read below (and the format version
 // bumped); then update the size here.
 static_assert(sizeof(Talents) == 13 * sizeof(std::vector<float>), "Talents changed: checkpoint");
-static_assert(sizeof(Orgs) == 27 * sizeof(std::vector<float>), "Orgs changed: checkpoint");
+static_assert(sizeof(Orgs) == 28 * sizeof(std::vector<float>), "Orgs changed: checkpoint");
 static_assert(sizeof(Preferences) == 5 * sizeof(float), "Preferences changed: checkpoint");
 static_assert(sizeof(Params) == 33 * sizeof(double), "Params changed: checkpoint");
 static_assert(sizeof(PolicyState) == 3 * sizeof(std::map<int, int>) + sizeof(std::vector<double>),
@@ -187,6 +187,7 @@ void put_world(Encoder& e, const World& w) {
   e.put_column(o.tfp), e.put_column(o.price), e.put_column(o.mission), e.put_column(o.openness);
   e.put_column(o.payroll_budget), e.put_column(o.budget_growth), e.put_column(o.target);
   e.put_column(o.headcount_growth), e.put_column(o.value_share), e.put_column(o.max_offer);
+  e.put_column(o.min_offer);
   e.put_column(o.counter_probability), e.put_column(o.counter_share);
   e.put_column(o.buyout_ratio), e.put_column(o.equity_share), e.put_column(o.poach_intensity);
   e.put_column(o.search_reach), e.put_column(o.power_sum), e.put_column(o.headcount);
@@ -288,6 +289,7 @@ World get_world(Decoder& d) {
   o.headcount_growth = d.get_column<double>("organisation headcount growth", m);
   o.value_share = d.get_column<float>("organisation value shares", m);
   o.max_offer = d.get_column<float>("organisation max offers", m);
+  o.min_offer = d.get_column<float>("organisation min offers", m);
   o.counter_probability = d.get_column<float>("organisation counter probabilities", m);
   o.counter_share = d.get_column<float>("organisation counter shares", m);
   o.buyout_ratio = d.get_column<float>("organisation buyout ratios", m);

@@ -164,6 +164,7 @@ void clear_auctions(World& w, MonthState& m) {
         const double cash = left.cash_left - left.committed;
         if (cash <= 0) continue;
         wtp = std::min(offer.wtp, cash);
+        if (wtp < orgs.min_offer[o]) continue;  // it can no longer pay its posted floor
       }
       // A mover's money-equivalent is the spend less the forfeited equity spread over H.
       const double money = wtp - forfeited / horizon;
@@ -238,8 +239,10 @@ void clear_auctions(World& w, MonthState& m) {
     // The winner pays the money-equivalent that makes the talent indifferent to the runner-up
     // (second price), at least a raise over the current wage, at most its own maximum.
     const double runner_up = std::max(second_u, stay.best_utility);
+    // An organisation's posted floor (min_offer) binds too, for its ordinary hires.
     const double floor =
-        employed ? t.wage[i] * (1.0 + w.params.move_raise_floor) : reservation_wage(w, i);
+        std::max(employed ? t.wage[i] * (1.0 + w.params.move_raise_floor) : reservation_wage(w, i),
+                 best_raid >= 0 ? 0.0 : static_cast<double>(orgs.min_offer[best]));
     // Under a non-compete the talent values the package net of the wait (wait_factor); the
     // organisation pays the package itself.
     const double money =

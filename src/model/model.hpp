@@ -140,7 +140,7 @@ double marginal_value_of_power(const World& w, std::size_t o, Role r, double pow
 double marginal_value_member(const World& w, std::size_t o, Role r, double ability,
                              double output = -1.0);
 // min(value_share * MV, max_offer, cash): the most o spends per year on a new hire whose
-// power a^rho is `power` (power_of).
+// power a^rho is `power` (power_of); 0 (no offer) when that is below o's min_offer.
 double willingness_to_pay(const World& w, std::size_t o, Role r, double power, double cash,
                           double output = -1.0);
 // The same for an offensive's offer: min(terms.value_share * MV, terms.max_offer, cash), where

@@ -52,7 +52,9 @@ double marginal_value_member(const World& w, std::size_t o, Role r, double abili
 double willingness_to_pay(const World& w, std::size_t o, Role r, double power, double cash,
                           double output) {
   const double value = w.orgs.value_share[o] * marginal_value_of_power(w, o, r, power, output);
-  return std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+  const double wtp = std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+  // An organisation with a posted floor (min_offer) makes no offer it could not pay it on.
+  return wtp >= w.orgs.min_offer[o] ? wtp : 0.0;
 }
 
 double compute_term(const World& w, std::size_t o) {

@@ -120,6 +120,7 @@ void build_orgs(const Config& c, const std::map<std::string, RegionId>& region_i
       orgs.headcount_growth[o] = draw(oc.headcount_growth, 11);
       orgs.value_share[o] = static_cast<float>(clamp01(draw(oc.value_share, 12)));
       orgs.max_offer[o] = static_cast<float>(std::max(0.0, draw(oc.max_offer, 13)));
+      orgs.min_offer[o] = static_cast<float>(std::max(0.0, draw(oc.min_offer, 20)));
       orgs.counter_probability[o] = static_cast<float>(clamp01(draw(oc.counter_probability, 14)));
       orgs.counter_share[o] = static_cast<float>(clamp01(draw(oc.counter_share, 15)));
       orgs.buyout_ratio[o] = static_cast<float>(clamp01(draw(oc.buyout_ratio, 16)));

@@ -276,6 +276,14 @@ class Checker {
       }
       // With its kind unknown, the kind's defaults could not apply: one message is enough.
       if (diagnostics_.reported(join_key(path, "kind"))) continue;
+      // A floor above the cap would leave the organisation unable to make any offer.
+      if (o.min_offer.kind == Distribution::Kind::constant &&
+          o.max_offer.kind == Distribution::Kind::constant && o.max_offer.a > 0 &&
+          o.min_offer.a > o.max_offer.a && !diagnostics_.reported(join_key(path, "min_offer")))
+        report(join_key(path, "min_offer"),
+               fmt::format("expected at most max_offer ({:g}), got {:g}: the organisation could "
+                           "make no offer",
+                           o.max_offer.a, o.min_offer.a));
       const bool tfp = o.tfp.has_value(), price = o.price.has_value();
       if (o.ai_value && (tfp || price)) {
         report(path, "give either ai_value or tfp and price, not both");

@@ -157,6 +157,7 @@ inline constexpr std::array kOrgFields = {
     OrgField{"headcount_growth", kGrowth, &OrgConfig::headcount_growth},
     OrgField{"value_share", open_closed(0, 1), &OrgConfig::value_share},
     OrgField{"max_offer", above(0), &OrgConfig::max_offer},
+    OrgField{"min_offer", at_least(0), &OrgConfig::min_offer},
     OrgField{"counter_policy.probability", kShare, &OrgConfig::counter_probability},
     OrgField{"counter_policy.share", kShare, &OrgConfig::counter_share},
     OrgField{"buyout_ratio", kShare, &OrgConfig::buyout_ratio},

@@ -160,6 +160,10 @@ json scenario_parameters(const Config& config) {
       out.push_back(parameter(prefix + "max_offer", "Max offer (USD/yr)", group, org.max_offer.a,
                               "number", "cap on a single offer's annual wage"));
     }
+    if (org.min_offer.kind == Distribution::Kind::constant) {
+      out.push_back(parameter(prefix + "min_offer", "Min offer (USD/yr)", group, org.min_offer.a,
+                              "number", "posted floor on a hire's annual package (0: none)"));
+    }
     if (org.mission.kind == Distribution::Kind::constant) {
       out.push_back(parameter(prefix + "mission", "Mission", group, org.mission.a, "number",
                               "how much talents value its mission, [0, 1]"));

@@ -144,6 +144,17 @@ TEST(ScenarioErrors, PayrollBudgetMayBeZeroButNotNegative) {
             "x.yaml:11:21: organisations.Lab.payroll_budget: expected a number >= 0, got -1");
 }
 
+// A posted floor on hires (min_offer) may be 0, the default (none), but not negative, and not
+// above max_offer, where the organisation could make no offer at all.
+TEST(ScenarioErrors, MinOfferIsAtLeastZeroAndAtMostMaxOffer) {
+  EXPECT_NO_THROW(load_string(kMinimal + "    min_offer: 5.0e+5\n", "x.yaml"));
+  EXPECT_EQ(only_error(kMinimal + "    min_offer: -1\n"),
+            "x.yaml:11:16: organisations.Lab.min_offer: expected a number >= 0, got -1");
+  EXPECT_EQ(only_error(kMinimal + "    max_offer: 1.0e+6\n    min_offer: 2.0e+6\n"),
+            "x.yaml:12:16: organisations.Lab.min_offer: expected at most max_offer (1e+06), got "
+            "2e+06: the organisation could make no offer");
+}
+
 TEST(ScenarioErrors, ShareAboveOne) {
   EXPECT_EQ(only_error(kMinimal + "    mission: 1.5\n"),
             "x.yaml:11:14: organisations.Lab.mission: expected a number in [0, 1], got 1.5");

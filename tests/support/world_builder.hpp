@@ -16,7 +16,8 @@ struct OrgSpec {
   float mission = 0, openness = 0;
   double payroll_budget = 1e12;
   double target_research = 10, target_engineering = 10;
-  float value_share = 1, max_offer = 1e12, counter_probability = 0, counter_share = 1;
+  float value_share = 1, max_offer = 1e12, min_offer = 0, counter_probability = 0,
+        counter_share = 1;
   float buyout_ratio = 1, equity_share = 0, poach_intensity = 0, search_reach = 1;
 };
 
@@ -73,7 +74,7 @@ class WorldBuilder {
     o.mission[i] = s.mission, o.openness[i] = s.openness;
     o.payroll_budget[i] = s.payroll_budget, o.budget_growth[i] = 0;
     o.target[i] = {s.target_research, s.target_engineering}, o.headcount_growth[i] = 0;
-    o.value_share[i] = s.value_share, o.max_offer[i] = s.max_offer;
+    o.value_share[i] = s.value_share, o.max_offer[i] = s.max_offer, o.min_offer[i] = s.min_offer;
     o.counter_probability[i] = s.counter_probability, o.counter_share[i] = s.counter_share;
     o.buyout_ratio[i] = s.buyout_ratio, o.equity_share[i] = s.equity_share;
     o.poach_intensity[i] = s.poach_intensity, o.search_reach[i] = s.search_reach;

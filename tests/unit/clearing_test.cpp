@@ -182,5 +182,40 @@ TEST(Clearing, AnUnemployedTalentWithOneOfferGetsItsReservationWage) {
   EXPECT_NEAR(m.decisions[0].wage, 1e5 * std::exp(0.1), 1e-3);
 }
 
+// System: the worked example's mercenary, with B posting a floor (min_offer) of $6M a year.
+// Expectation: B still wins (its best attainable offer is unchanged) but pays the floor: the
+// second price against C, $4.68M, is below it, so the talent nets m = $6.0M; with the bonus
+// buying out the $2.0M forfeited, the wage is $6.0M. Because: a posted floor is the least an
+// organisation pays a hire, whatever the competition.
+TEST(Clearing, APostedFloorRaisesTheWinnersPrice) {
+  auto ex = worked_example(0.2f);
+  ex.world.orgs.min_offer[ex.b.index()] = 6e6f;
+  MonthState m = month_with_candidates(ex);
+  make_offers(ex.world, m);
+  clear_auctions(ex.world, m);
+  ASSERT_EQ(m.decisions.size(), 1u);
+  EXPECT_EQ(m.decisions[0].to, ex.b);
+  EXPECT_NEAR(m.decisions[0].wage, 6e6, 1.0);
+  EXPECT_DOUBLE_EQ(m.decisions[0].bonus, 2e6);
+}
+
+// System: the worked example's mercenary, with C posting a floor of $6M, above its WTP of $5M.
+// Expectation: C makes no offer, so B's runner-up is A's counter-offer (U_A = ln 3 + 0.18):
+// ln m + 0.06 - 0.1 = ln 3 + 0.18, m = 3 e^0.22 = $3.74M. Because: an organisation makes no
+// offer it could not pay its own floor on.
+TEST(Clearing, NoOfferBelowTheOrganisationsFloor) {
+  auto ex = worked_example(0.2f);
+  ex.world.orgs.min_offer[ex.c.index()] = 6e6f;
+  MonthState m = month_with_candidates(ex);
+  make_offers(ex.world, m);
+  ASSERT_EQ(m.offers.size(), 1u);
+  EXPECT_EQ(m.offers[0].org, ex.b.value);
+  clear_auctions(ex.world, m);
+  ASSERT_EQ(m.decisions.size(), 1u);
+  EXPECT_EQ(m.decisions[0].to, ex.b);
+  EXPECT_NEAR(m.decisions[0].wage, 3e6 * std::exp(0.22), 1.0);
+  EXPECT_NEAR(m.decisions[0].wage, 3.74e6, 0.01e6);
+}
+
 }  // namespace
 }  // namespace mercato

@@ -64,7 +64,7 @@ struct Orgs {
   std::vector<double> payroll_budget, budget_growth;
   std::vector<std::array<double, kRoleCount>> target;  // target headcount per role
   std::vector<double> headcount_growth;
-  std::vector<float> value_share, max_offer, counter_probability, counter_share;
+  std::vector<float> value_share, max_offer, min_offer, counter_probability, counter_share;
   std::vector<float> buyout_ratio, equity_share, poach_intensity, search_reach;
 
   // Aggregates, maintained incrementally (checked against the arrays in invariant builds).

@@ -79,6 +79,7 @@ struct OrgConfig {
   Distribution headcount_growth = Distribution::constant(0.05);  // per year
   Distribution value_share = Distribution::constant(0.4);  // share of marginal value paid, (0,1]
   Distribution max_offer = Distribution::constant(1e7);    // USD/yr cap on an offer
+  Distribution min_offer = Distribution::constant(0);      // USD/yr floor on a hire's package
   Distribution counter_probability = Distribution::constant(0.5);  // [0, 1]
   Distribution counter_share = Distribution::constant(0.8);    // share of own WTP it counters up to
   Distribution buyout_ratio = Distribution::constant(0.5);     // [0, 1]
