@@ -50,7 +50,7 @@ run: build
 
 # The sanitized tree runs every C++ test but the long stories and the sweep kill/resume ones,
 # which build/test runs (docs/reliability.md says why), then each fuzzer for TEST_FUZZ_SECONDS.
-SANITIZE_EXCLUDE ?= StoriesTest|ExperimentCliTest
+SANITIZE_EXCLUDE ?= ExperimentCliTest
 TEST_FUZZ_SECONDS ?= 20
 
 test: build-test
