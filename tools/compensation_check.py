@@ -28,6 +28,12 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
+def graduate_hire(m, n0):
+    """A move that is a first job: a hire from unemployment of a talent who entered the market
+    after the initial stock of n0 talents was built."""
+    return m["from_kind"] == "unemployed" and int(m["talent"]) >= n0
+
+
 def main(folder):
     d = Path(folder)
     summary = json.loads((d / "summary.json").read_text())
@@ -62,7 +68,7 @@ def main(folder):
         return [float(m["wage"]) for m in moves if int(m["month"]) in months and pred(m)]
 
     def grad(m):
-        return m["from_kind"] == "unemployed" and int(m["talent"]) >= n0
+        return graduate_hire(m, n0)
 
     def experienced(m):
         return m["from_kind"] != "unemployed"

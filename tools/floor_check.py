@@ -15,21 +15,15 @@ with the graduates' median research wage; then, for the graduates whose first jo
 at one of the labs in one run and not in the other, where their first job is in the other run
 (the same seed gives the same graduates in both runs). Hires made by events are left out.
 """
-import csv
 import statistics
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compensation_check import talents_built  # noqa: E402
+from compensation_check import graduate_hire, rows, talents_built  # noqa: E402
 
 LABS = {"OpenAI", "Anthropic", "xAI", "Thinking Machines Lab"}
-
-
-def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def first_jobs(folder):
@@ -38,7 +32,7 @@ def first_jobs(folder):
     moves = [m for m in rows(d / "moves.csv") if not m["event"]]
     first = {}
     for m in moves:
-        if m["from_kind"] == "unemployed" and int(m["talent"]) >= n0 and m["talent"] not in first:
+        if graduate_hire(m, n0) and m["talent"] not in first:
             first[m["talent"]] = m
     return moves, first
 
