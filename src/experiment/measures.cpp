@@ -39,16 +39,33 @@ double share(double part, double whole) {
   return whole > 0 ? part / whole : 0.0;
 }
 
-// First jobs of new research graduates by region of training x region of work x industry.
+// First jobs of new research graduates by region of graduate study (where they entered the
+// market) x region of work x industry; and, per area, those of graduates of the area trained
+// outside it ("foreign" graduates): how many, and how many took their first job in the area.
 struct FirstJobs {
   std::size_t regions = 0;
-  std::vector<std::int64_t> count;  // (origin * regions + work) * 2 + industry
+  std::vector<std::int64_t> count;  // (studied * regions + work) * 2 + industry
+  std::vector<Area> areas;
+  std::vector<std::int64_t> foreign, foreign_staying;  // by area
 
-  void add(std::size_t origin, std::size_t work, bool industry) {
-    ++count[(origin * regions + work) * 2 + (industry ? 1 : 0)];
+  void start(const World& world) {
+    regions = world.regions.size();
+    count.assign(regions * regions * 2, 0);
+    areas = areas_of(world);
+    foreign.assign(areas.size(), 0);
+    foreign_staying.assign(areas.size(), 0);
   }
-  std::int64_t at(std::size_t origin, std::size_t work, int industry) const {
-    return count[(origin * regions + work) * 2 + static_cast<std::size_t>(industry)];
+  void add(std::size_t studied, std::size_t origin, std::size_t work, bool industry) {
+    ++count[(studied * regions + work) * 2 + (industry ? 1 : 0)];
+    for (std::size_t a = 0; a < areas.size(); ++a) {
+      const auto& covers = areas[a].covers;
+      if (!covers[studied] || covers[origin]) continue;
+      ++foreign[a];
+      if (covers[work]) ++foreign_staying[a];
+    }
+  }
+  std::int64_t at(std::size_t studied, std::size_t work, int industry) const {
+    return count[(studied * regions + work) * 2 + static_cast<std::size_t>(industry)];
   }
 };
 
@@ -58,10 +75,7 @@ class MeasuresRecorder final : public Observer {
       : out_(out), headquarters_(std::move(headquarters)) {}
 
   void on_month(const World& world, const MonthMetrics& metrics) override {
-    if (jobs_.regions == 0) {
-      jobs_.regions = world.regions.size();
-      jobs_.count.assign(jobs_.regions * jobs_.regions * 2, 0);
-    }
+    if (jobs_.regions == 0) jobs_.start(world);
     const auto& t = world.talents;
     for (const MoveRecord& mv : metrics.moves) {
       if (mv.from.valid() || mv.role != Role::research) continue;
@@ -71,7 +85,8 @@ class MeasuresRecorder final : public Observer {
       if (it == t.uid.end() || *it != mv.talent) continue;
       const auto i = static_cast<std::size_t>(it - t.uid.begin());
       if (t.experience[i] >= kGraduateMonths) continue;
-      jobs_.add(t.origin[i].index(), mv.to_region.index(),
+      // Hired from unemployment: `from_region` is where the graduate entered the market.
+      jobs_.add(mv.from_region.index(), t.origin[i].index(), mv.to_region.index(),
                 is_industry(world.orgs.kind[mv.to.index()]));
     }
   }
@@ -150,20 +165,25 @@ class MeasuresRecorder final : public Observer {
     const std::size_t n = world.regions.size();
     if (jobs_.regions != n) return;  // no month after warm-up
     double all = 0, all_industry = 0;
-    for (const Area& a : areas_of(world)) {
+    const std::vector<Area>& areas = jobs_.areas;
+    for (std::size_t k = 0; k < areas.size(); ++k) {
+      const Area& a = areas[k];
       double jobs = 0, industry = 0, home = 0;
-      for (std::size_t o = 0; o < n; ++o) {
-        if (!a.covers[o]) continue;
+      for (std::size_t s = 0; s < n; ++s) {
+        if (!a.covers[s]) continue;
         for (std::size_t w = 0; w < n; ++w) {
-          const double here = static_cast<double>(jobs_.at(o, w, 0) + jobs_.at(o, w, 1));
+          const double here = static_cast<double>(jobs_.at(s, w, 0) + jobs_.at(s, w, 1));
           jobs += here;
-          industry += static_cast<double>(jobs_.at(o, w, 1));
+          industry += static_cast<double>(jobs_.at(s, w, 1));
           if (a.covers[w]) home += here;
         }
       }
       if (jobs == 0) continue;
       out_["graduates_to_industry." + a.id] = industry / jobs;
       out_["graduates_staying." + a.id] = home / jobs;
+      if (jobs_.foreign[k] > 0)
+        out_["foreign_graduates_staying." + a.id] =
+            static_cast<double>(jobs_.foreign_staying[k]) / static_cast<double>(jobs_.foreign[k]);
     }
     for (std::size_t o = 0; o < n; ++o)
       for (std::size_t w = 0; w < n; ++w) {
@@ -188,7 +208,8 @@ std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids
   areas.insert(areas.end(), group_ids.begin(), group_ids.end());
   for (const auto& a : areas)
     for (const char* m : {"top_work_share", "top_hq_share", "top_origin_share", "top_leakage",
-                          "graduates_to_industry", "graduates_staying", "wage_mean.region"})
+                          "graduates_to_industry", "graduates_staying", "foreign_graduates_staying",
+                          "wage_mean.region"})
       out.push_back(fmt::format("{}.{}", m, a));
   for (const auto kind : kOrgKindNames) {
     out.push_back(fmt::format("wage_mean.kind.{}", kind));

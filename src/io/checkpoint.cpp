@@ -203,6 +203,11 @@ void put_world(Encoder& e, const World& w) {
     e.put(r.inbound_tax_years);
     e.put<std::int32_t>(r.non_compete_months), e.put<std::int32_t>(r.tax_event);
     e.put<std::int32_t>(r.non_compete_event);
+    e.put<std::uint64_t>(r.study_abroad.size());
+    for (const StudyFlow& f : r.study_abroad) {
+      e.put(f.to), e.put(f.share);
+      for (double c : f.carry) e.put(c);
+    }
   }
   e.put<std::uint64_t>(w.groups.size());
   for (const RegionGroup& g : w.groups) {
@@ -320,6 +325,12 @@ World get_world(Decoder& d) {
     r.tax_event = d.get<std::int32_t>("a region's tax event");
     r.non_compete_event = d.get<std::int32_t>("a region's non-compete event");
     if (r.tax_event < -1 || r.non_compete_event < -1) d.fail("a region's event index is < -1");
+    r.study_abroad.resize(d.get_count("a region's study flows", 1 + 8 * (1 + kRoleCount)));
+    for (StudyFlow& f : r.study_abroad) {
+      f.to = d.get<RegionId>("a study flow's region");
+      f.share = d.get<double>("a study flow's share");
+      for (double& c : f.carry) c = d.get<double>("a study flow's carry");
+    }
   }
   w.groups.resize(d.get_count("the number of region groups", 16));
   for (RegionGroup& g : w.groups) {
@@ -415,6 +426,9 @@ void check_world(Decoder& d, const World& w) {
   for (const RegionGroup& g : w.groups)
     for (RegionId r : g.regions)
       if (!region_ok(r)) d.fail("a group's region is out of range");
+  for (const Region& r : w.regions)
+    for (const StudyFlow& f : r.study_abroad)
+      if (!region_ok(f.to)) d.fail("a study flow's region is out of range");
 }
 
 // --- the Simulation's progress ---

@@ -319,6 +319,12 @@ World build_world(const Config& c, std::uint64_t replicate) {
     w.regions.push_back(region);
   }
   w.graduate_carry.assign(w.regions.size(), {0.0, 0.0});
+  for (std::size_t r = 0; r < c.regions.size(); ++r)  // in destination order
+    for (std::size_t d = 0; d < c.regions.size(); ++d) {
+      const auto it = c.regions[r].study_abroad.find(c.regions[d].id);
+      if (it != c.regions[r].study_abroad.end() && it->second > 0)
+        w.regions[r].study_abroad.push_back({region_ids.at(c.regions[d].id), it->second, {}});
+    }
   for (const auto& g : c.groups) {
     RegionGroup group{g.id, {}};
     for (const auto& id : g.regions) group.regions.push_back(region_ids.at(id));

@@ -198,9 +198,34 @@ class Checker {
              fmt::format("expected at most {} regions, got {}", kMaxRegions, regions.size()));
     auto paths = unique_names(regions, "regions", "id", "region id",
                               [](const RegionConfig& r) -> const std::string& { return r.id; });
-    for (std::size_t i = 0; i < regions.size(); ++i)
+    for (std::size_t i = 0; i < regions.size(); ++i) {
       for (const auto& f : kRegionFields)
         number(join_key(paths[i], f.key), regions[i].*f.member, f.range);
+      check_study_abroad(paths[i], regions[i]);
+    }
+  }
+
+  // Each destination is another defined region, each share in [0, 1], and together at most 1
+  // (the rest of the region's graduates enter the market at home).
+  void check_study_abroad(const std::string& region_path, const RegionConfig& r) {
+    const std::string path = join_key(region_path, "study_abroad");
+    double total = 0;
+    for (const auto& [to, share] : r.study_abroad) {
+      const std::string share_path = join_key(path, to);
+      if (to == r.id) {
+        report(share_path,
+               fmt::format("'{}' is the region itself; study_abroad lists the other regions where "
+                           "its graduates study (the rest study at home)",
+                           to));
+        continue;
+      }
+      region_reference(share_path, to);
+      number(share_path, share, kShare);
+      if (kShare.contains(share)) total += share;
+    }
+    if (total > 1 + 1e-9)
+      report(path,
+             fmt::format("expected shares adding up to at most 1, got {}", format_number(total)));
   }
 
   void check_groups() {

@@ -240,6 +240,8 @@ class Decoder {
   void decode_model(const SourceNode& node, ModelConfig& model);
   void decode_kinds(const SourceNode& node, ModelConfig& model);
   void decode_regions(const SourceNode& node, std::vector<RegionConfig>& regions);
+  void decode_study_abroad(const SourceNode& node, const std::string& path,
+                           std::map<std::string, double>& shares);
   void decode_groups(const SourceNode& node, std::vector<GroupConfig>& groups);
   void decode_personas(const SourceNode& node, std::vector<PersonaConfig>& personas);
   void decode_organisations(const SourceNode& node, std::vector<OrgConfig>& orgs);
@@ -435,7 +437,7 @@ void Decoder::decode_regions(const SourceNode& node, std::vector<RegionConfig>& 
   locations_.record("regions", node.mark);
   if (!expect_list(node, "regions", "regions (each a map with an id)")) return;
   std::vector<std::string> keys = keys_of(kRegionFields);
-  keys.insert(keys.end(), {"id", "name", "remove"});
+  keys.insert(keys.end(), {"id", "name", "study_abroad", "remove"});
   for (std::size_t i = 0; i < node.items.size(); ++i) {
     const SourceNode& item = node.items[i];
     if (!item.is_map()) {
@@ -454,7 +456,28 @@ void Decoder::decode_regions(const SourceNode& node, std::vector<RegionConfig>& 
     for (const auto& field : kRegionFields)
       if (const SourceNode* n = get(f, field.key))
         if (auto v = number(*n, join_key(path, field.key))) r.*field.member = *v;
+    if (const SourceNode* n = get(f, "study_abroad"))
+      decode_study_abroad(*n, join_key(path, "study_abroad"), r.study_abroad);
     regions.push_back(std::move(r));
+  }
+}
+
+// `study_abroad: {US: 0.3, CA: 0.02}`: shares by destination region id (checked in checks.cpp).
+void Decoder::decode_study_abroad(const SourceNode& node, const std::string& path,
+                                  std::map<std::string, double>& shares) {
+  locations_.record(path, node.mark);
+  if (!node.is_map()) {
+    error(node.mark, path,
+          fmt::format("expected a map from region id to the share of graduates who study there "
+                      "(e.g. {{US: 0.3}}), got {}",
+                      describe(node)));
+    return;
+  }
+  for (const auto& entry : node.entries) {
+    const std::string share_path = join_key(path, entry.key);
+    locations_.record(share_path, entry.key_mark);
+    if (entry.value.is_null()) continue;  // a child scenario removes a parent's flow
+    if (auto v = number(entry.value, share_path)) shares[entry.key] = *v;
   }
 }
 

@@ -119,6 +119,15 @@ void emit_regions(YAML::Emitter& out, const std::vector<RegionConfig>& regions) 
       key(out, leaf);
       number(out, r.*f.member);
     });
+    if (!r.study_abroad.empty()) {
+      key(out, "study_abroad");
+      out << YAML::Flow << YAML::BeginMap;
+      for (const auto& [to, share] : r.study_abroad) {
+        key(out, to);
+        number(out, share);
+      }
+      out << YAML::EndMap;
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

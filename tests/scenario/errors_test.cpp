@@ -187,6 +187,34 @@ TEST(ScenarioErrors, GraduateAbilitySigmaMustBePositive) {
             "x.yaml:5:43: regions.South.graduate_ability.sigma: expected a number > 0, got 0");
 }
 
+TEST(ScenarioErrors, StudyAbroadIsAMapOfRegionShares) {
+  EXPECT_EQ(only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: 0.3}\n")),
+            "x.yaml:5:31: regions.South.study_abroad: expected a map from region id to the share "
+            "of graduates who study there (e.g. {US: 0.3}), got 0.3");
+}
+
+TEST(ScenarioErrors, StudyAbroadNamesAnotherDefinedRegion) {
+  EXPECT_EQ(
+      only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: {Nort: 0.3}}\n")),
+      "x.yaml:5:38: regions.South.study_abroad.Nort: no region 'Nort' is defined; did you mean "
+      "'North'?");
+  EXPECT_EQ(
+      only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: {South: 0.3}}\n")),
+      "x.yaml:5:39: regions.South.study_abroad.South: 'South' is the region itself; study_abroad "
+      "lists the other regions where its graduates study (the rest study at home)");
+}
+
+TEST(ScenarioErrors, StudyAbroadSharesAreSharesAddingUpToAtMostOne) {
+  EXPECT_EQ(
+      only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: {North: 1.2}}\n")),
+      "x.yaml:5:39: regions.South.study_abroad.North: expected a number in [0, 1], got 1.2");
+  const std::string three_regions = minimal_with(
+      "  - id: South\n", "  - {id: South, study_abroad: {North: 0.6, East: 0.5}}\n  - id: East\n");
+  EXPECT_EQ(only_error(three_regions),
+            "x.yaml:5:31: regions.South.study_abroad: expected shares adding up to at most 1, "
+            "got 1.1");
+}
+
 TEST(ScenarioErrors, RhoBelowOne) {
   EXPECT_EQ(only_error(kMinimal + "model: {rho: 0.9}\n"),
             "x.yaml:11:14: model.rho: expected a number >= 1, got 0.9");

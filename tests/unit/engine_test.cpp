@@ -30,9 +30,12 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   c.model.sigma_taste = 0.1 + 0.05 * (variant % 3);
   c.model.seek_rate = 0.01 + 0.01 * (variant % 4);
   RegionConfig north{
-      "N", "North", 1.0, 0.35, 0.4, 40.0 + variant, 40.0, 0.03, 0.0, 0.5, 1.2e5, 0,
+      "N", "North", 1.0, 0.35, 0.4, 40.0 + variant, 40.0, 0.03, 0.0, 0.5, 1.2e5, 0, {},
   };
-  RegionConfig south{"S", "South", 0.6, 0.30, 0.6, 60.0, 30.0 + variant, 0.05, -0.1, 0.5, 4e4, 0};
+  RegionConfig south{"S",  "South", 0.6, 0.30, 0.6, 60.0, 30.0 + variant,
+                     0.05, -0.1,    0.5, 4e4,  0,   {}};
+  // Some of the South's graduates study in the North in odd variants (entry's study flows).
+  if (variant % 2 == 1) south.study_abroad = {{"N", 0.3}};
   c.regions = {north, south};
   c.groups = {{"All", {"N", "S"}}};
   PersonaConfig mercenary{"mercenary",

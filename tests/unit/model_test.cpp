@@ -192,6 +192,33 @@ TEST(Entry, GraduatesArriveAtTheRegionsRateWithFractionsCarried) {
   }
 }
 
+TEST(Entry, GraduatesWhoStudyAbroadEnterThereAndKeepTheirOrigin) {
+  // 120 research graduates a year = 10 a month, a quarter of them studying in Y: 7.5 a month
+  // enter at home and 2.5 in Y, each stream with its own carried fraction.
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  const RegionId y = b.region("Y");
+  World w = b.build();
+  w.scale = 1.0;
+  w.regions[x.index()].graduates_per_year[0] = 120;
+  w.regions[x.index()].study_abroad.push_back({y, 0.25, {}});
+  MonthState m;
+  for (int month = 0; month < 4; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    admit_graduates(w, m);
+  }
+  std::size_t home = 0, abroad = 0;
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    EXPECT_EQ(w.talents.origin[i], x);
+    if (w.talents.region[i] == x) ++home;
+    if (w.talents.region[i] == y) ++abroad;
+  }
+  EXPECT_EQ(home, 30u);
+  EXPECT_EQ(abroad, 10u);
+  EXPECT_EQ(w.talents.size(), 40u);
+}
+
 TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   // Everyone seeks (seek_rate 1) and the lab headhunts heavily: pairs are de-duplicated and no
   // talent is a candidate of its own employer.

@@ -85,12 +85,22 @@ struct Orgs {
   double effective_compute(std::size_t o) const { return compute[o] + compute_extra[o]; }
 };
 
+// Graduates of one region who do their graduate study in another and enter the market there
+// (MODEL.md, One month, entry). `carry` holds their fractional count per role (deterministic
+// entry, like World::graduate_carry).
+struct StudyFlow {
+  RegionId to;
+  double share = 0;
+  std::array<double, kRoleCount> carry{};
+};
+
 struct Region {
   std::string id, name;
   double cost_of_living, tax_rate, visa_friction;
   double graduates_per_year[kRoleCount];
   double graduate_growth, graduate_ability_mu, graduate_ability_sigma, graduate_wage;
   double training_boost;
+  std::vector<StudyFlow> study_abroad;  // by destination index; the rest enter at home
   // Set by events while they are active (MODEL.md, Events): the tax rate of talents moving in
   // under a tax regime (NaN: no regime), and the months of a non-compete (0: none), with the
   // timeline index of the event responsible (-1: none).

@@ -29,11 +29,14 @@ using Measures = std::map<std::string, double>;
 //   top_leakage.<R>                top_origin_share.<R> - top_work_share.<R>
 //   top_working_abroad             employed top-tier talents working outside their region of
 //                                  training (MacroPolo's "foreign nationals")
-//   graduates_to_industry[.<R>]    of the first jobs of new research graduates (trained in R),
-//                                  the share in industry (frontier labs, big tech, start-ups,
-//                                  SMEs; universities and public labs are academia)
-//   graduates_staying.<R>          of the first jobs of new research graduates trained in R,
-//                                  the share in R
+//   graduates_to_industry[.<R>]    of the first jobs of new research graduates (of graduate
+//                                  study in R: where they entered the market), the share in
+//                                  industry (frontier labs, big tech, start-ups, SMEs;
+//                                  universities and public labs are academia)
+//   graduates_staying.<R>          of the first jobs of new research graduates of graduate
+//                                  study in R, the share in R
+//   foreign_graduates_staying.<R>  the same for those of them trained outside R (origin not in
+//                                  R; only with study_abroad flows into R)
 //   wage_mean.kind.<kind>          mean wage of the employed of an organisation kind
 //   wage_mean.region.<R>           mean wage of the employed in R
 //   top_wage_mean.kind.<kind>      the same, top tier only

@@ -27,6 +27,9 @@ struct RegionConfig {
   double graduate_ability_sigma = 0.5;  // lognormal sigma of graduates' ability, > 0
   double graduate_wage = 100000.0;      // USD/yr: graduates' reservation wage
   double training_boost = 0.0;          // extra ability growth per year of talents working here
+  // Shares of this region's graduates who do their graduate study in another region (by region
+  // id) and enter the market there; they keep this region as their origin. The rest enter here.
+  std::map<std::string, double> study_abroad;
   bool operator==(const RegionConfig&) const = default;
 };
 
