@@ -300,6 +300,36 @@ TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
   EXPECT_DOUBLE_EQ(moved.at("top_hq_share.South"), 0.0);
 }
 
+// Graduates' first jobs count by the region where graduates entered the market: with every
+// Southern graduate studying in the North, no graduate enters in the South, and the North's
+// foreign graduates (trained in the South) get a staying share, which only exists with a flow.
+TEST_F(CalibrationTest, StudyAbroadGraduatesCountWhereTheyEnteredTheMarket) {
+  using mercato::scenario::Override;
+  const auto measure = [](const std::vector<Override>& overrides) {
+    std::vector<Override> all = {{"seed", "3"}, {"months", "24"}, {"model.warmup_months", "0"}};
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    const auto config = mercato::scenario::load(kTiny.string(), all);
+    mercato::experiment::Measures m;
+    mercato::experiment::ReplicateOptions options;
+    options.observers = [&m](int) {
+      std::vector<std::unique_ptr<mercato::Observer>> out;
+      out.push_back(mercato::experiment::record_measures(m));
+      return out;
+    };
+    mercato::experiment::run_replicates(config, 1, options);
+    return m;
+  };
+  const auto home = measure({});
+  EXPECT_TRUE(home.contains("graduates_staying.South"));
+  EXPECT_FALSE(home.contains("foreign_graduates_staying.North"));
+  const auto abroad = measure({{"regions.South.study_abroad", "{North: 1}"}});
+  EXPECT_FALSE(abroad.contains("graduates_staying.South"));
+  ASSERT_TRUE(abroad.contains("foreign_graduates_staying.North"));
+  EXPECT_GE(abroad.at("foreign_graduates_staying.North"), 0.0);
+  EXPECT_LE(abroad.at("foreign_graduates_staying.North"), 1.0);
+  EXPECT_GT(abroad.at("top_origin_share.South"), 0.0);
+}
+
 // Every shipped calibration file loads: its scenario, figures, parameters (both ends of each
 // range accepted by the scenario) and targets (known measures, figures that exist) are valid.
 TEST(ShippedCalibrations, EveryFileLoads) {
