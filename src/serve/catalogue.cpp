@@ -151,6 +151,12 @@ json scenario_parameters(const Config& config) {
     out.push_back(parameter(prefix + "training_boost", "Training boost", group,
                             region.training_boost, "number",
                             "extra ability growth per year of talents working here"));
+    for (const auto& [to, share] : region.study_abroad)
+      out.push_back(parameter(prefix + "study_abroad." + to, fmt::format("Studying in {}", to),
+                              group, share, "number",
+                              fmt::format("share of graduates who do their graduate study in {} "
+                                          "and enter the market there, [0, 1]",
+                                          to)));
   }
   for (const OrgConfig& org : config.organisations) {
     if (org.is_pool) continue;
