@@ -394,6 +394,11 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
   expected.push_back("organisations.CN-big-tech.target_headcount.research");
   expected.push_back("organisations.CA-university.target_headcount.research");
   expected.push_back("organisations.CA-public-lab.ai_value");
+  // Carried: where graduates do their graduate study.
+  const std::vector<std::pair<const char*, const char*>> flows = {
+      {"CN", "US"}, {"IN", "US"}, {"RoW", "US"}, {"EU-other", "US"}, {"RoW", "CA"}};
+  for (const auto& [from, to] : flows)
+    expected.push_back(fmt::format("regions.{}.study_abroad.{}", from, to));
   std::vector<std::string> keys;
   for (const auto& p : calibration.parameters) keys.push_back(p.key);
   EXPECT_EQ(keys, expected);
@@ -401,6 +406,12 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
   for (const char* id : regions)
     EXPECT_EQ(region(now, id).visa_friction, region(fit, id).visa_friction) << id;
   EXPECT_EQ(now.model.abroad_application_weight, fit.model.abroad_application_weight);
+  for (const auto& [from, to] : flows) {
+    ASSERT_TRUE(region(fit, from).study_abroad.contains(to)) << from << " to " << to;
+    ASSERT_TRUE(region(now, from).study_abroad.contains(to)) << from << " to " << to;
+    EXPECT_EQ(region(now, from).study_abroad.at(to), region(fit, from).study_abroad.at(to))
+        << from << " to " << to;
+  }
   // Distributions compare whole; their first parameter (the value of a constant) is printed.
   for (const char* name : personas) {
     EXPECT_EQ(persona(now, name).home_bias.a, persona(fit, name).home_bias.a) << name;
@@ -422,6 +433,7 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
   EXPECT_NE(fit.model.abroad_application_weight, base.model.abroad_application_weight);
   for (const char* name : personas)
     EXPECT_NE(persona(fit, name).home_bias, persona(base, name).home_bias) << name;
+  for (const auto& [from, to] : flows) EXPECT_TRUE(region(base, from).study_abroad.empty()) << from;
 }
 
 }  // namespace

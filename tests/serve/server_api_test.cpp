@@ -124,6 +124,16 @@ TEST(ServerApiTest, ListsTheScenariosAndTheirParameters) {
   std::vector<mercato::scenario::Override> same;
   for (const auto& [key, p] : parameters) same.push_back({key, p["value"].dump()});
   EXPECT_NO_THROW(mercato::scenario::load((kScenarios / "tiny.yaml").string(), same));
+
+  // A region's study_abroad flows are parameters too, each a key `--set` accepts.
+  const json world = s.get("/api/scenarios/world-2025", 200);
+  std::vector<mercato::scenario::Override> flows;
+  for (const json& p : world["parameters"])
+    if (p["key"].get<std::string>().find(".study_abroad.") != std::string::npos)
+      flows.push_back({p["key"], p["value"].dump()});
+  ASSERT_FALSE(flows.empty());
+  EXPECT_EQ(flows.front().key, "regions.CN.study_abroad.US");
+  EXPECT_NO_THROW(mercato::scenario::load((kScenarios / "world-2025.yaml").string(), flows));
 }
 
 // System: the European plan's form. Expect: each event's start and its amounts, by event name.
