@@ -219,9 +219,9 @@ class Checker {
                            to));
         continue;
       }
-      region_reference(share_path, to);
+      const bool known = region_reference(share_path, to);
       number(share_path, share, kShare);
-      if (kShare.contains(share)) total += share;
+      if (known && kShare.contains(share)) total += share;  // one message per mistake
     }
     if (total > 1 + 1e-9)
       report(path,

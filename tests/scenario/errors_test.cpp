@@ -198,6 +198,11 @@ TEST(ScenarioErrors, StudyAbroadNamesAnotherDefinedRegion) {
       only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: {Nort: 0.3}}\n")),
       "x.yaml:5:38: regions.South.study_abroad.Nort: no region 'Nort' is defined; did you mean "
       "'North'?");
+  // One message: the unknown region's share does not also count towards the total.
+  EXPECT_EQ(only_error(minimal_with("  - id: South\n",
+                                    "  - {id: South, study_abroad: {North: 0.8, Nort: 0.3}}\n")),
+            "x.yaml:5:50: regions.South.study_abroad.Nort: no region 'Nort' is defined; did you "
+            "mean 'North'?");
   EXPECT_EQ(
       only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad: {South: 0.3}}\n")),
       "x.yaml:5:39: regions.South.study_abroad.South: 'South' is the region itself; study_abroad "
