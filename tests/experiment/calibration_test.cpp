@@ -226,6 +226,27 @@ TEST_F(CalibrationTest, BadFilesAreReportedAtTheirLine) {
             std::string::npos)
       << bounds;
 
+  // A start a rounding error below a log-scale range's end (as trace.csv writes the end back)
+  // is the end; a real miss is an error.
+  const auto rounded = load_calibration(
+      write("rounded.yaml", head +
+                                "budget: 3\nparameters:\n"
+                                "  - {key: organisations.Helix.compute, range: [64, 1275], log: "
+                                "true, start: 63.99999999999998}\n" +
+                                good_target)
+          .string());
+  ASSERT_TRUE(rounded.parameters[0].start.has_value());
+  EXPECT_EQ(*rounded.parameters[0].start, 64.0);
+  const std::string below = messages(head +
+                                     "budget: 3\nparameters:\n"
+                                     "  - {key: regions.North.tax_rate, range: [0.2, 0.5], "
+                                     "start: 0.19}\n" +
+                                     good_target);
+  EXPECT_NE(below.find("parameters[0].start: expected a start within the range [0.2, 0.5], got "
+                       "0.19"),
+            std::string::npos)
+      << below;
+
   const std::string measure = messages(head + "budget: 3\n" + good_parameter +
                                        "targets:\n  - {measure: top_work_share.Nort, value: 1}\n");
   EXPECT_NE(measure.find("bad.yaml:6:15: targets[0].measure: unknown measure "
