@@ -420,6 +420,8 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
       {"CN", "US"}, {"IN", "US"}, {"RoW", "US"}, {"EU-other", "US"}, {"RoW", "CA"}};
   for (const auto& [from, to] : flows)
     expected.push_back(fmt::format("regions.{}.study_abroad.{}", from, to));
+  // Not carried: where the Chinese-trained work at 2019's start (world-2025 has its own stock).
+  expected.push_back("talents.CN.work.CN");
   std::vector<std::string> keys;
   for (const auto& p : calibration.parameters) keys.push_back(p.key);
   EXPECT_EQ(keys, expected);
