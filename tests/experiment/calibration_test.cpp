@@ -289,25 +289,32 @@ TEST_F(CalibrationTest, BadFilesAreReportedAtTheirLine) {
   EXPECT_NEAR(c.targets[1].scale(), 0.02, 1e-12);
 }
 
+// The measures of one run of tiny.yaml (seed 3, no warm-up, `months` months) with `overrides`,
+// employers placed by their headquarters as the calibration places them.
+mercato::experiment::Measures tiny_measures(
+    int months, const std::vector<mercato::scenario::Override>& overrides) {
+  std::vector<mercato::scenario::Override> all = {
+      {"seed", "3"}, {"months", std::to_string(months)}, {"model.warmup_months", "0"}};
+  all.insert(all.end(), overrides.begin(), overrides.end());
+  const auto config = mercato::scenario::load(kTiny.string(), all);
+  mercato::experiment::Measures m;
+  mercato::experiment::ReplicateOptions options;
+  const std::vector<int> hq = mercato::experiment::headquarters_of(config);
+  options.observers = [&m, &hq](int) {
+    std::vector<std::unique_ptr<mercato::Observer>> out;
+    out.push_back(mercato::experiment::record_measures(m, hq));
+    return out;
+  };
+  mercato::experiment::run_replicates(config, 1, options);
+  return m;
+}
+
 // Work shares by headquarters (MacroPolo's definition): South's organisations given
 // headquarters in the North count for the North in top_hq_share, not in top_work_share, which
 // stays where the talents work; an organisation without headquarters counts where it is.
 TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
-  using mercato::scenario::Override;
-  const auto measure = [](const std::vector<Override>& overrides) {
-    std::vector<Override> all = {{"seed", "3"}, {"months", "6"}, {"model.warmup_months", "0"}};
-    all.insert(all.end(), overrides.begin(), overrides.end());
-    const auto config = mercato::scenario::load(kTiny.string(), all);
-    mercato::experiment::Measures m;
-    mercato::experiment::ReplicateOptions options;
-    const std::vector<int> hq = mercato::experiment::headquarters_of(config);
-    options.observers = [&m, &hq](int) {
-      std::vector<std::unique_ptr<mercato::Observer>> out;
-      out.push_back(mercato::experiment::record_measures(m, hq));
-      return out;
-    };
-    mercato::experiment::run_replicates(config, 1, options);
-    return m;
+  const auto measure = [](const std::vector<mercato::scenario::Override>& overrides) {
+    return tiny_measures(6, overrides);
   };
   const auto own = measure({});
   EXPECT_DOUBLE_EQ(own.at("top_hq_share.North"), own.at("top_work_share.North"));
@@ -325,20 +332,8 @@ TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
 // Southern graduate studying in the North, no graduate enters in the South, and the North's
 // foreign graduates (trained in the South) get a staying share, which only exists with a flow.
 TEST_F(CalibrationTest, StudyAbroadGraduatesCountWhereTheyEnteredTheMarket) {
-  using mercato::scenario::Override;
-  const auto measure = [](const std::vector<Override>& overrides) {
-    std::vector<Override> all = {{"seed", "3"}, {"months", "24"}, {"model.warmup_months", "0"}};
-    all.insert(all.end(), overrides.begin(), overrides.end());
-    const auto config = mercato::scenario::load(kTiny.string(), all);
-    mercato::experiment::Measures m;
-    mercato::experiment::ReplicateOptions options;
-    options.observers = [&m](int) {
-      std::vector<std::unique_ptr<mercato::Observer>> out;
-      out.push_back(mercato::experiment::record_measures(m));
-      return out;
-    };
-    mercato::experiment::run_replicates(config, 1, options);
-    return m;
+  const auto measure = [](const std::vector<mercato::scenario::Override>& overrides) {
+    return tiny_measures(24, overrides);
   };
   const auto home = measure({});
   EXPECT_TRUE(home.contains("graduates_staying.South"));
