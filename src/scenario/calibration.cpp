@@ -273,8 +273,8 @@ void Reader::read_parameter(const SourceNode& n, std::size_t i) {
     // A start a rounding error outside its range (a log-scale end written back by the
     // optimiser, e.g. 63.99999999999998 for 64, copied from trace.csv) is taken as the end.
     const double slack = 1e-9 * std::max(std::abs(p.low), std::abs(p.high));
-    if (p.start && ok && *p.start < p.low && *p.start >= p.low - slack) p.start = p.low;
-    if (p.start && ok && *p.start > p.high && *p.start <= p.high + slack) p.start = p.high;
+    if (p.start && ok && *p.start >= p.low - slack && *p.start <= p.high + slack)
+      p.start = std::clamp(*p.start, p.low, p.high);
     if (p.start && ok && (*p.start < p.low || *p.start > p.high))
       d_.add(s->value.mark, path + ".start",
              fmt::format("expected a start within the range [{}, {}], got {}", p.low, p.high,
