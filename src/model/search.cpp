@@ -83,10 +83,11 @@ void build_headhunting_tables(const World& w, AliasTables& tables, int threads) 
 }
 
 // Seekers (every unemployed talent, and each month a random share of the employed, raised after
-// full vesting and in organisations above their target) apply at once, while their columns are
-// in cache: `applications` draws, each a region (region_weights with abroad_application_weight)
-// then an organisation with a vacancy in the seeker's role from that region's table. Returns
-// the number of seekers; the pairs come by talent chunk, in (talent, organisation) order.
+// full vesting and in organisations above their target; the seek draw is word 2 of the block
+// lifecycle drew for the talent, TalentDraws) apply at once, while their columns are in cache:
+// `applications` draws, each a region (region_weights with abroad_application_weight) then an
+// organisation with a vacancy in the seeker's role from that region's table. Returns the number of
+// seekers; the pairs come by talent chunk, in (talent, organisation) order.
 std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tables,
                            std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
@@ -117,7 +118,9 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
         if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
         if (orgs.headcount[o][role] > orgs.target[o][role] + 0.5)
           rate *= p.seek_multiplier_shrinking;
-        if (m.rng.uniform(Stream::seek, m.month, t.uid[i]) >= rate) continue;
+        const std::uint32_t draw =
+            i < m.seek_draws.size() ? m.seek_draws[i] : talent_draws(m.rng, m.month, t.uid[i]).seek;
+        if (Rng::to_unit(draw) >= rate) continue;
       }
       ++seekers;
       const auto& weights = cumulative[t.region[i].index() * kRoleCount + role];
@@ -216,7 +219,14 @@ void search_candidates(World& w, MonthState& m) {
   std::vector<std::vector<Candidate>> found;
   AliasTables application_tables;
   build_application_tables(w, application_tables);
+#ifdef MERCATO_CHECK_INVARIANTS
+  // Lifecycle's seek draws are those of the talents it kept; only graduates came after them.
+  if (!m.seek_draws.empty() &&
+      m.seek_draws.size() + static_cast<std::size_t>(m.entries) != w.talents.size())
+    throw InvariantViolation("invariant: the seek draws are not those of the talents");
+#endif
   m.seekers = seek_and_apply(w, m, application_tables, found);
+  std::vector<std::uint32_t>().swap(m.seek_draws);  // read; freed before the headhunting tables
   const std::size_t application_chunks = found.size();
   AliasTables headhunting_tables;
   build_headhunting_tables(w, headhunting_tables, m.threads);
