@@ -216,6 +216,60 @@ TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   for (const auto& cand : m.candidates) EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
 }
 
+TEST(Search, SeekDrawsKeptByLifecycleAreTheDrawsSearchWouldMake) {
+  // Lifecycle keeps word 2 of each staying talent's block (decision 021), in the talents' order
+  // after its exits; search with those words finds the same seekers and pairs as search drawing
+  // the blocks itself (its path when lifecycle has not run).
+  WorldBuilder b;
+  b.params().exit_rate = 0.5;  // a monthly hazard of 5.6%: some of the 600 leave
+  b.params().seek_rate = 0.3;
+  const RegionId r = b.region("X");
+  OrgSpec org;
+  org.target_research = 400;
+  const OrgId a = b.org("A", r, org);
+  const OrgId c = b.org("C", r, org);
+  for (int k = 0; k < 600; ++k)
+    b.talent({1.0f + 0.01f * k, Role::research, k % 3 == 0 ? kNoEmployer : (k % 3 == 1 ? a : c),
+              k % 3 == 0 ? 0.0f : 1e5f});
+  World w = b.build();
+  MonthState m;
+  m.month = 2;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  ASSERT_GT(m.exits, 0);
+  ASSERT_EQ(m.seek_draws.size(), w.talents.size());
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    if (w.talents.employed(i)) {
+      ASSERT_EQ(m.seek_draws[i], talent_draws(m.rng, m.month, w.talents.uid[i]).seek) << i;
+    }
+  }
+  World w2 = w;
+  MonthState m2 = m;
+  m2.seek_draws.clear();
+  search_candidates(w, m);
+  search_candidates(w2, m2);
+  EXPECT_GT(m.seekers, 250u);  // the unemployed who stay, and some of the employed
+  EXPECT_EQ(m.seekers, m2.seekers);
+  EXPECT_EQ(m.candidates, m2.candidates);
+  EXPECT_TRUE(m.seek_draws.empty());  // released once read
+}
+
+TEST(Search, ExitAndSeekDrawsOfOneBlockAreIndependent) {
+  // Over 200,000 talents, P(exit < 0.2), P(seek < 0.3) and P(both) are 0.2, 0.3 and 0.06
+  // (binomial standard deviations under 0.0011).
+  const Rng rng(20251129, 0);
+  const int n = 200000;
+  int exits = 0, seeks = 0, both = 0;
+  for (int uid = 0; uid < n; ++uid) {
+    const TalentDraws d = talent_draws(rng, 7, static_cast<std::uint32_t>(uid));
+    const bool exit = d.exit < 0.2, seek = Rng::to_unit(d.seek) < 0.3;
+    exits += exit, seeks += seek, both += exit && seek;
+  }
+  EXPECT_NEAR(exits / double(n), 0.2, 0.005);
+  EXPECT_NEAR(seeks / double(n), 0.3, 0.005);
+  EXPECT_NEAR(both / double(n), 0.06, 0.003);
+}
+
 TEST(Offers, NoOfferWithoutAVacancyOrCash) {
   // Candidates for a full organisation and a broke one get no offer; the ordinary pairs do.
   WorldBuilder b;
