@@ -1,7 +1,8 @@
 // Search with frictions (MODEL.md, One month, step 4): active seekers apply to a few
-// organisations; organisations with vacancies headhunt employed talents through per-region
-// alias tables. Every draw is keyed by (month, talent or organisation, draw index), and the
-// pairs are sorted and de-duplicated at the end, so the result does not depend on threads.
+// organisations (per-region alias tables); organisations with vacancies headhunt employed
+// talents (HeadhuntingCells, by inversion). Every draw is keyed by (month, talent or organisation,
+// draw index), and the pairs are sorted and de-duplicated at the end, so the result does not depend
+// on threads.
 #include <algorithm>
 #include <array>
 #include <cmath>
