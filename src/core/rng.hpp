@@ -15,8 +15,8 @@ enum class Stream : std::uint32_t {
   build_talents = 1,
   build_orgs,
   placement,
-  exit,
-  seek,
+  exit,  // one block per talent and month: the exit draw and the seek draw (decision 021)
+  seek,  // unused since decision 021; kept so that the later streams keep their numbers
   applications,
   headhunting,
   taste,

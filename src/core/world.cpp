@@ -10,21 +10,6 @@ template <class... Columns>
 void resize_all(std::size_t n, Columns&... columns) {
   (columns.resize(n), ...);
 }
-// Removes the rows listed in `gone` (increasing) by moving the runs between them down: a
-// few block copies per column instead of a test per row.
-template <class Column>
-void compact_column(Column& c, const std::vector<std::size_t>& gone) {
-  std::size_t out = gone.front();
-  for (std::size_t g = 0; g < gone.size(); ++g) {
-    const std::size_t from = gone[g] + 1;
-    const std::size_t to = g + 1 < gone.size() ? gone[g + 1] : c.size();
-    std::copy(c.begin() + static_cast<std::ptrdiff_t>(from),
-              c.begin() + static_cast<std::ptrdiff_t>(to),
-              c.begin() + static_cast<std::ptrdiff_t>(out));
-    out += to - from;
-  }
-  c.resize(out);
-}
 }  // namespace
 
 void Talents::resize(std::size_t n) {
@@ -42,17 +27,14 @@ void Talents::reserve(std::size_t n) {
   prefs.reserve(n);
 }
 
-void Talents::compact(const std::vector<std::uint8_t>& keep) {
-  std::vector<std::size_t> gone;
-  for (std::size_t i = 0; i < keep.size(); ++i)
-    if (!keep[i]) gone.push_back(i);
+void Talents::compact(const std::vector<std::size_t>& gone) {
   if (gone.empty()) return;
-  compact_column(uid, gone), compact_column(ability, gone), compact_column(role, gone);
-  compact_column(origin, gone), compact_column(region, gone), compact_column(employer, gone);
-  compact_column(experience, gone), compact_column(tenure, gone), compact_column(wage, gone);
-  compact_column(unvested, gone), compact_column(vest_left, gone);
-  compact_column(persona, gone);
-  compact_column(prefs, gone);
+  remove_rows(uid, gone), remove_rows(ability, gone), remove_rows(role, gone);
+  remove_rows(origin, gone), remove_rows(region, gone), remove_rows(employer, gone);
+  remove_rows(experience, gone), remove_rows(tenure, gone), remove_rows(wage, gone);
+  remove_rows(unvested, gone), remove_rows(vest_left, gone);
+  remove_rows(persona, gone);
+  remove_rows(prefs, gone);
 }
 
 void Orgs::resize(std::size_t n) {

@@ -65,7 +65,11 @@ void run_lifecycle(World& w, MonthState& m) {
   const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   std::vector<std::vector<OrgDelta>> deltas(chunks);
-  std::vector<std::uint8_t> keep(n, 1);
+  std::vector<std::vector<std::size_t>> gone(chunks);  // each chunk's exits, in order
+  // One block per talent for the exit draw and search's seek draw (decision 021), whose word
+  // is kept for search; the talents who leave need none, the unemployed's is never read.
+  auto& seek = m.seek_draws;
+  seek.resize(n);
   const double hazard_working = monthly_hazard(p.exit_rate);
   const double hazard_retiring = monthly_hazard(p.exit_rate + p.retirement_rate);
   const auto retirement_months = static_cast<int>(p.retirement_years * 12.0);
@@ -73,15 +77,25 @@ void run_lifecycle(World& w, MonthState& m) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     auto& out = deltas[c];
+    // Local copies: the stores of seek draws (32-bit words) could otherwise alias the key and
+    // the month, which would then be reloaded for every talent.
+    const Rng rng = m.rng;
+    const int month = m.month;
+    const int max_idle_months = p.max_idle_months;
     const std::size_t end = std::min(n, (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       const bool employed = t.employer[i].valid();
       const std::size_t o = employed ? t.employer[i].index() : 0;
       const auto role = static_cast<std::uint8_t>(t.role[i]);
       const double hazard = t.experience[i] >= retirement_months ? hazard_retiring : hazard_working;
-      const bool idle_too_long = !employed && t.tenure[i] >= p.max_idle_months;
-      if (idle_too_long || m.rng.uniform(Stream::exit, m.month, t.uid[i]) < hazard) {
-        keep[i] = 0;
+      bool leaves = !employed && t.tenure[i] >= max_idle_months;  // idle too long
+      if (!leaves) {
+        const TalentDraws draws = talent_draws(rng, month, t.uid[i]);
+        seek[i] = draws.seek;
+        leaves = draws.exit < hazard;
+      }
+      if (leaves) {
+        gone[c].push_back(i);
         if (employed)
           out.push_back({static_cast<std::uint32_t>(o), role, -1,
                          -std::pow(static_cast<double>(t.ability[i]), p.rho), -t.wage[i]});
@@ -121,9 +135,14 @@ void run_lifecycle(World& w, MonthState& m) {
           orgs.headcount[o][k] == 0 ? 0.0 : std::max(0.0, orgs.power_sum[o][k]) * scale;
   }
 
-  const auto exits = static_cast<std::int64_t>(std::count(keep.begin(), keep.end(), 0));
-  if (exits > 0) t.compact(keep);
-  m.exits = exits;
+  std::vector<std::size_t> exits;
+  exits.reserve(total_size(gone));
+  for (const auto& chunk : gone) exits.insert(exits.end(), chunk.begin(), chunk.end());
+  if (!exits.empty()) {
+    t.compact(exits);
+    remove_rows(seek, exits);  // the seek draws follow their talents
+  }
+  m.exits = static_cast<std::int64_t>(exits.size());
 }
 
 }  // namespace mercato

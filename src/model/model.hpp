@@ -75,6 +75,10 @@ struct MonthState {
   int threads = 1;
   Rng rng{1, 0};
 
+  // Each talent's seek draw (TalentDraws::seek), kept by run_lifecycle in the talents' order
+  // after its exits, so that search reads it instead of drawing the block again; released by
+  // search. Empty when lifecycle has not run this month (search then draws the same block).
+  std::vector<std::uint32_t> seek_draws;
   std::size_t seekers = 0;                // talents actively searching this month
   std::vector<Candidate> candidates;      // sorted, unique; released once cleared
   std::size_t candidates_found = 0;       // candidates.size() before the release
@@ -111,6 +115,19 @@ struct MonthState {
     return offer_offensives.empty() ? -1 : offer_offensives[offer];
   }
 };
+
+// A talent's draws of the month (decision 021): one Philox block keyed by (Stream::exit, month,
+// uid). Words 0 and 1 are the exit draw (lifecycle), word 2 the seek draw (search, an employed
+// talent seeks when Rng::to_unit(seek) < its seek rate). Distinct words of one block are
+// independent, so the two decisions are as independent as two blocks were.
+struct TalentDraws {
+  double exit;         // uniform in (0, 1), 53 bits
+  std::uint32_t seek;  // one 32-bit word
+};
+inline TalentDraws talent_draws(const Rng& rng, int month, std::uint32_t uid) {
+  const auto b = rng.bits(Stream::exit, month, uid, 0);
+  return {Rng::to_unit53(b[0], b[1]), b[2]};
+}
 
 // Talents are processed in fixed chunks, whatever the thread count, so that per-chunk
 // results merged in chunk order are bit-identical for any number of threads.

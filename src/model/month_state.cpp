@@ -3,6 +3,7 @@
 namespace mercato {
 
 void MonthState::reset(std::size_t org_count) {
+  seek_draws.clear();
   candidates.clear();
   targeted.clear();
   targeted_by.clear();

@@ -1,13 +1,15 @@
 // Search with frictions (MODEL.md, One month, step 4): active seekers apply to a few
-// organisations; organisations with vacancies headhunt employed talents through per-region
-// alias tables. Every draw is keyed by (month, talent or organisation, draw index), and the
-// pairs are sorted and de-duplicated at the end, so the result does not depend on threads.
+// organisations (per-region alias tables); organisations with vacancies headhunt employed
+// talents (HeadhuntingCells, by inversion). Every draw is keyed by (month, talent or organisation,
+// draw index), and the pairs are sorted and de-duplicated at the end, so the result does not depend
+// on threads.
 #include <algorithm>
 #include <array>
 #include <cmath>
 
 #include "core/alias_table.hpp"
 #include "mercato/core/error.hpp"
+#include "model/headhunting.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
@@ -63,30 +65,12 @@ int draw_region(const std::vector<double>& cumulative, double u) {
   return static_cast<int>(r);
 }
 
-// Headhunting targets: employed talents by region and role, drawn in proportion to
-// a^visibility_exponent.
-void build_headhunting_tables(const World& w, AliasTables& tables, int threads) {
-  const auto& t = w.talents;
-  const double exponent = w.params.visibility_exponent;
-  tables.build(
-      w.regions.size() * kRoleCount, t.size(),
-      [&](std::size_t i) {
-        return t.employer[i].valid() ? static_cast<int>(t.region[i].index() * kRoleCount +
-                                                        static_cast<int>(t.role[i]))
-                                     : -1;
-      },
-      [&](std::size_t i) {
-        return exponent == 1.0 ? static_cast<double>(t.ability[i])
-                               : std::pow(t.ability[i], exponent);
-      },
-      threads);
-}
-
 // Seekers (every unemployed talent, and each month a random share of the employed, raised after
-// full vesting and in organisations above their target) apply at once, while their columns are
-// in cache: `applications` draws, each a region (region_weights with abroad_application_weight)
-// then an organisation with a vacancy in the seeker's role from that region's table. Returns
-// the number of seekers; the pairs come by talent chunk, in (talent, organisation) order.
+// full vesting and in organisations above their target; the seek draw is word 2 of the block
+// lifecycle drew for the talent, TalentDraws) apply at once, while their columns are in cache:
+// `applications` draws, each a region (region_weights with abroad_application_weight) then an
+// organisation with a vacancy in the seeker's role from that region's table. Returns the number of
+// seekers; the pairs come by talent chunk, in (talent, organisation) order.
 std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tables,
                            std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
@@ -117,7 +101,9 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
         if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
         if (orgs.headcount[o][role] > orgs.target[o][role] + 0.5)
           rate *= p.seek_multiplier_shrinking;
-        if (m.rng.uniform(Stream::seek, m.month, t.uid[i]) >= rate) continue;
+        const std::uint32_t draw =
+            i < m.seek_draws.size() ? m.seek_draws[i] : talent_draws(m.rng, m.month, t.uid[i]).seek;
+        if (Rng::to_unit(draw) >= rate) continue;
       }
       ++seekers;
       const auto& weights = cumulative[t.region[i].index() * kRoleCount + role];
@@ -140,28 +126,20 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
 
 // Each organisation with vacancies draws poach_intensity x vacancies employed talents of
 // other organisations: a region first (region_weights with its search_reach), then a talent
-// from that region's alias table.
-void headhunt(const World& w, MonthState& m, const AliasTables& tables,
+// of that region and role (HeadhuntingCells). The pairs come in one list, unsorted.
+void headhunt(const World& w, MonthState& m, const HeadhuntingCells& cells,
               std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
-  constexpr std::size_t kBlock = 64;  // organisations per output block
-  const std::size_t first = out.size();
-  out.resize(first + (orgs.size() + kBlock - 1) / kBlock);
+  constexpr std::size_t kBlock = 64;  // organisations per block of draws
+  std::vector<std::vector<HeadhuntingCells::Draw>> blocks((orgs.size() + kBlock - 1) / kBlock);
 #pragma omp parallel num_threads(m.threads)
   {
     std::vector<double> cumulative(regions);
-    constexpr std::uint32_t kBatch = 32;
-    struct Draw {
-      std::size_t slot;
-      double u2;
-      std::uint32_t talent;
-    };
-    std::array<Draw, kBatch> batch;
 #pragma omp for schedule(dynamic, 1)
-    for (std::size_t block = 0; block < out.size() - first; ++block) {
-      auto& found = out[first + block];
+    for (std::size_t block = 0; block < blocks.size(); ++block) {
+      auto& drawn = blocks[block];
       const std::size_t block_end = std::min(orgs.size(), (block + 1) * kBlock);
       for (std::size_t o = block * kBlock; o < block_end; ++o) {
         for (int k = 0; k < kRoleCount; ++k) {
@@ -175,39 +153,34 @@ void headhunt(const World& w, MonthState& m, const AliasTables& tables,
               static_cast<std::uint32_t>(std::floor(expected)) +
                   (Rng::to_unit(b[0]) < expected - std::floor(expected) ? 1u : 0u),
               1u << 20);
-          region_weights([&](std::size_t cell) { return tables.total_weight(cell); }, k,
+          region_weights([&](std::size_t cell) { return cells.total_weight(cell); }, k,
                          orgs.region[o].index(), orgs.search_reach[o], cumulative);
-          // In batches: draw the slots, prefetch them, pick the talents, prefetch their
-          // employers, then keep those employed elsewhere (the same pairs as one at a time).
-          for (std::uint32_t d0 = 0; d0 < draws; d0 += kBatch) {
-            std::size_t n = 0;
-            bool exhausted = false;
-            for (std::uint32_t d = d0; d < std::min(draws, d0 + kBatch); ++d) {
-              const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
-                                        (d << 1) | static_cast<std::uint32_t>(k));
-              const int r = draw_region(cumulative, Rng::to_unit(x[0]));
-              if (r < 0) {
-                exhausted = true;
-                break;
-              }
-              const std::size_t slot = tables.slot(r * kRoleCount + k, Rng::to_unit(x[1]));
-              batch[n] = {slot, Rng::to_unit(x[2]), 0};
-              tables.prefetch(slot);
-              ++n;
-            }
-            for (std::size_t j = 0; j < n; ++j) {
-              batch[j].talent = tables.pick(batch[j].slot, batch[j].u2);
-              __builtin_prefetch(&t.employer[batch[j].talent]);
-            }
-            for (std::size_t j = 0; j < n; ++j)
-              if (t.employer[batch[j].talent] != OrgId(static_cast<std::uint32_t>(o)))
-                found.push_back({batch[j].talent, static_cast<std::uint32_t>(o)});
-            if (exhausted) break;
+          for (std::uint32_t d = 0; d < draws; ++d) {
+            const auto x = m.rng.bits(Stream::headhunting, m.month, static_cast<std::uint32_t>(o),
+                                      (d << 1) | static_cast<std::uint32_t>(k));
+            const int r = draw_region(cumulative, Rng::to_unit(x[0]));
+            if (r < 0) break;
+            drawn.push_back(cells.draw(static_cast<std::uint32_t>(o),
+                                       static_cast<std::size_t>(r) * kRoleCount + k,
+                                       Rng::to_unit53(x[1], x[2])));
           }
         }
       }
     }
   }
+  std::vector<HeadhuntingCells::Draw> all;
+  all.reserve(total_size(blocks));
+  for (auto& b : blocks) {
+    all.insert(all.end(), b.begin(), b.end());
+    std::vector<HeadhuntingCells::Draw>().swap(b);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.who != b.who ? a.who < b.who : a.point < b.point;
+  });
+  cells.find(all, m.threads);
+  auto& found = out.emplace_back();
+  for (const auto& d : all)
+    if (t.employer[d.who] != OrgId(d.org)) found.push_back({d.who, d.org});
 }
 
 }  // namespace
@@ -216,12 +189,16 @@ void search_candidates(World& w, MonthState& m) {
   std::vector<std::vector<Candidate>> found;
   AliasTables application_tables;
   build_application_tables(w, application_tables);
+#ifdef MERCATO_CHECK_INVARIANTS
+  // Lifecycle's seek draws are those of the talents it kept; only graduates came after them.
+  if (!m.seek_draws.empty() &&
+      m.seek_draws.size() + static_cast<std::size_t>(m.entries) != w.talents.size())
+    throw InvariantViolation("invariant: the seek draws are not those of the talents");
+#endif
   m.seekers = seek_and_apply(w, m, application_tables, found);
+  std::vector<std::uint32_t>().swap(m.seek_draws);  // read: freed
   const std::size_t application_chunks = found.size();
-  AliasTables headhunting_tables;
-  build_headhunting_tables(w, headhunting_tables, m.threads);
-  headhunt(w, m, headhunting_tables, found);
-  headhunting_tables = AliasTables();  // before the pairs are merged (a lower peak)
+  headhunt(w, m, HeadhuntingCells(w, m.threads), found);
   // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
   std::size_t applications = 0;
   for (std::size_t c = 0; c < application_chunks; ++c) applications += found[c].size();

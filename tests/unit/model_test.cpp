@@ -6,6 +6,7 @@
 
 #include "core/alias_table.hpp"
 #include "mercato/core/error.hpp"
+#include "model/headhunting.hpp"
 #include "model/model.hpp"
 #include "support/world_builder.hpp"
 
@@ -241,6 +242,125 @@ TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   EXPECT_TRUE(std::is_sorted(m.candidates.begin(), m.candidates.end()));
   EXPECT_EQ(std::adjacent_find(m.candidates.begin(), m.candidates.end()), m.candidates.end());
   for (const auto& cand : m.candidates) EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
+}
+
+TEST(Search, SeekDrawsKeptByLifecycleAreTheDrawsSearchWouldMake) {
+  // Lifecycle keeps word 2 of each staying talent's block (decision 021), in the talents' order
+  // after its exits; search with those words finds the same seekers and pairs as search drawing
+  // the blocks itself (its path when lifecycle has not run).
+  WorldBuilder b;
+  b.params().exit_rate = 0.5;  // a monthly hazard of 5.6%: some of the 600 leave
+  b.params().seek_rate = 0.3;
+  const RegionId r = b.region("X");
+  OrgSpec org;
+  org.target_research = 400;
+  const OrgId a = b.org("A", r, org);
+  const OrgId c = b.org("C", r, org);
+  for (int k = 0; k < 600; ++k)
+    b.talent({1.0f + 0.01f * k, Role::research, k % 3 == 0 ? kNoEmployer : (k % 3 == 1 ? a : c),
+              k % 3 == 0 ? 0.0f : 1e5f});
+  World w = b.build();
+  MonthState m;
+  m.month = 2;
+  m.reset(w.orgs.size());
+  run_lifecycle(w, m);
+  ASSERT_GT(m.exits, 0);
+  ASSERT_EQ(m.seek_draws.size(), w.talents.size());
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    if (w.talents.employed(i)) {
+      ASSERT_EQ(m.seek_draws[i], talent_draws(m.rng, m.month, w.talents.uid[i]).seek) << i;
+    }
+  }
+  World w2 = w;
+  MonthState m2 = m;
+  m2.seek_draws.clear();
+  search_candidates(w, m);
+  search_candidates(w2, m2);
+  EXPECT_GT(m.seekers, 250u);  // the unemployed who stay, and some of the employed
+  EXPECT_EQ(m.seekers, m2.seekers);
+  EXPECT_EQ(m.candidates, m2.candidates);
+  EXPECT_TRUE(m.seek_draws.empty());  // released once read
+}
+
+TEST(Search, ExitAndSeekDrawsOfOneBlockAreIndependent) {
+  // Over 200,000 talents, P(exit < 0.2), P(seek < 0.3) and P(both) are 0.2, 0.3 and 0.06
+  // (binomial standard deviations under 0.0011).
+  const Rng rng(20251129, 0);
+  const int n = 200000;
+  int exits = 0, seeks = 0, both = 0;
+  for (int uid = 0; uid < n; ++uid) {
+    const TalentDraws d = talent_draws(rng, 7, static_cast<std::uint32_t>(uid));
+    const bool exit = d.exit < 0.2, seek = Rng::to_unit(d.seek) < 0.3;
+    exits += exit, seeks += seek, both += exit && seek;
+  }
+  EXPECT_NEAR(exits / double(n), 0.2, 0.005);
+  EXPECT_NEAR(seeks / double(n), 0.3, 0.005);
+  EXPECT_NEAR(both / double(n), 0.06, 0.003);
+}
+
+TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
+  // 20,000 talents over three chunks, employed in two regions (a cell is region x role), a
+  // tenth unemployed; each cell drawn 100,000 times: every draw is an employed talent of the
+  // cell, at frequencies proportional to its ability (chi-square), for 1 and 2 threads alike.
+  WorldBuilder b;
+  const RegionId x = b.region("X"), y = b.region("Y");
+  const OrgId ox = b.org("OX", x), oy = b.org("OY", y);
+  const Rng rng(5, 0);
+  const std::size_t n = 20000;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto w = rng.bits(Stream::placement, 0, static_cast<std::uint32_t>(i), 0);
+    TalentSpec t;
+    t.ability = static_cast<float>(std::exp(2 * Rng::to_unit(w[0])));
+    t.role = w[1] % 2 ? Role::research : Role::engineering;
+    t.employer = w[2] % 10 == 0 ? kNoEmployer : (w[2] % 3 ? ox : oy);
+    b.talent(t);
+  }
+  World world = b.build();
+  const auto& t = world.talents;
+  const HeadhuntingCells cells(world, 2);
+  const std::size_t cell_count = world.regions.size() * kRoleCount;
+  std::vector<HeadhuntingCells::Draw> draws;
+  const int per_cell = 100000;
+  for (std::size_t c = 0; c < cell_count; ++c)
+    for (int k = 0; k < per_cell; ++k) {
+      const auto w = rng.bits(Stream::headhunting, 1, static_cast<std::uint32_t>(k),
+                              static_cast<std::uint32_t>(c));
+      draws.push_back(cells.draw(static_cast<std::uint32_t>(c), c, Rng::to_unit53(w[0], w[1])));
+    }
+  std::sort(draws.begin(), draws.end(), [](const auto& a, const auto& b) {
+    return a.who != b.who ? a.who < b.who : a.point < b.point;
+  });
+  auto two = draws;
+  cells.find(draws, 1);
+  cells.find(two, 2);
+  for (std::size_t d = 0; d < draws.size(); ++d) ASSERT_EQ(draws[d].who, two[d].who);
+  std::vector<int> seen(n, 0);
+  for (const auto& d : draws) {
+    const std::size_t i = d.who, c = d.org;  // org: the cell drawn, in this test
+    ASSERT_LT(i, n);
+    ASSERT_TRUE(t.employed(i));
+    ASSERT_EQ(t.region[i].index() * kRoleCount + static_cast<std::size_t>(t.role[i]), c);
+    ++seen[i];
+  }
+  for (std::size_t c = 0; c < cell_count; ++c) {
+    double total = 0;
+    std::size_t items = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (t.employed(i) &&
+          t.region[i].index() * kRoleCount + static_cast<std::size_t>(t.role[i]) == c)
+        total += t.ability[i], ++items;
+    EXPECT_NEAR(cells.total_weight(c), total, 1e-9 * total);
+    double chi2 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!t.employed(i) ||
+          t.region[i].index() * kRoleCount + static_cast<std::size_t>(t.role[i]) != c)
+        continue;
+      const double expected = per_cell * t.ability[i] / total;
+      chi2 += (seen[i] - expected) * (seen[i] - expected) / expected;
+    }
+    // About `items` degrees of freedom; a talent off by one gives thousands.
+    EXPECT_LT(chi2, 1.2 * static_cast<double>(items) + 100) << "cell " << c;
+  }
 }
 
 TEST(Offers, NoOfferWithoutAVacancyOrCash) {

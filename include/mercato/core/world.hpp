@@ -18,6 +18,23 @@
 
 namespace mercato {
 
+// Removes the rows listed in `gone` (increasing, not empty) from a column by moving the runs
+// between them down: a few block copies instead of a test per row. Talents::compact applies it
+// to every talent column; a phase applies it to its own per-talent scratch the same way.
+template <class Column>
+void remove_rows(Column& c, const std::vector<std::size_t>& gone) {
+  std::size_t out = gone.front();
+  for (std::size_t g = 0; g < gone.size(); ++g) {
+    const std::size_t from = gone[g] + 1;
+    const std::size_t to = g + 1 < gone.size() ? gone[g + 1] : c.size();
+    std::copy(c.begin() + static_cast<std::ptrdiff_t>(from),
+              c.begin() + static_cast<std::ptrdiff_t>(to),
+              c.begin() + static_cast<std::ptrdiff_t>(out));
+    out += to - from;
+  }
+  c.resize(out);
+}
+
 struct Preferences {
   float w_money, w_mission, w_open, w_compute, home_bias;
 };
@@ -41,8 +58,8 @@ struct Talents {
   std::size_t size() const { return uid.size(); }
   void resize(std::size_t n);
   void reserve(std::size_t n);
-  // Removes the rows whose `keep` is 0, preserving order (deterministic compaction).
-  void compact(const std::vector<std::uint8_t>& keep);
+  // Removes the rows listed in `gone` (increasing), preserving order (deterministic compaction).
+  void compact(const std::vector<std::size_t>& gone);
   bool employed(std::size_t i) const { return employer[i].valid(); }
 };
 
