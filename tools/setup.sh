@@ -9,7 +9,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 zlib1g-dev libnlopt-dev libnlopt-cxx-dev libopenmpi-dev openmpi-bin
-  libcpp-httplib-dev pkg-config
+  libcpp-httplib-dev libboost-dev pkg-config
   clang-14 libclang-rt-14-dev libomp-14-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib
   python3-yaml

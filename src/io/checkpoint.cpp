@@ -200,6 +200,7 @@ void put_world(Encoder& e, const World& w) {
     for (double g : r.graduates_per_year) e.put(g);
     e.put(r.graduate_growth), e.put(r.graduate_ability_mu), e.put(r.graduate_ability_sigma);
     e.put(r.graduate_wage), e.put(r.training_boost), e.put(r.inbound_tax_rate);
+    e.put(r.study_abroad_selection), e.put(r.foreign_idle_months);
     e.put(r.inbound_tax_years);
     e.put<std::int32_t>(r.non_compete_months), e.put<std::int32_t>(r.tax_event);
     e.put<std::int32_t>(r.non_compete_event);
@@ -320,11 +321,16 @@ World get_world(Decoder& d) {
     r.graduate_wage = d.get<double>("a graduate wage");
     r.training_boost = d.get<double>("a training boost");
     r.inbound_tax_rate = d.get<double>("an inbound tax rate");
+    r.study_abroad_selection = d.get<double>("a study abroad selection");
+    r.foreign_idle_months = d.get<double>("foreign idle months");
     r.inbound_tax_years = d.get<double>("inbound tax years");
     r.non_compete_months = d.get<std::int32_t>("non-compete months");
     r.tax_event = d.get<std::int32_t>("a region's tax event");
     r.non_compete_event = d.get<std::int32_t>("a region's non-compete event");
     if (r.tax_event < -1 || r.non_compete_event < -1) d.fail("a region's event index is < -1");
+    if (!(r.study_abroad_selection >= 0 && r.study_abroad_selection <= 1))
+      d.fail("a study abroad selection is outside [0, 1]");
+    if (!(r.foreign_idle_months >= 0)) d.fail("foreign idle months are negative");
     r.study_abroad.resize(d.get_count("a region's study flows", 1 + 8 * (1 + kRoleCount)));
     for (StudyFlow& f : r.study_abroad) {
       f.to = d.get<RegionId>("a study flow's region");

@@ -1,9 +1,12 @@
 // Entry (MODEL.md, One month, step 3): each region's graduates of the month arrive with no
 // employer and an active search; their reservation wage is the graduate wage of the region
 // where they enter the market. A region's `study_abroad` shares enter in the region of their
-// graduate study, keeping their region of training as origin.
+// graduate study, keeping their region of training as origin, and the region's
+// `study_abroad_selection` decides how much better those who go are than those who stay.
 #include <algorithm>
 #include <cmath>
+
+#include <boost/math/distributions/normal.hpp>
 
 #include "model/model.hpp"
 #include "model/talent_draws.hpp"
@@ -12,17 +15,39 @@ namespace mercato {
 
 namespace {
 
+// Who goes abroad for graduate study, when going selects on ability: a graduate goes when a
+// propensity u = rho z + sqrt(1 - rho^2) e (z the standard-normal log-ability, e independent)
+// is in the top `abroad` share. Each graduate's u is drawn within the side its count put it on,
+// then z given u, so the region's graduates as a whole keep their ability distribution.
+struct Selection {
+  double rho = 0;     // correlation of z and u
+  double abroad = 0;  // share above the threshold: everyone who studies abroad
+};
+
+// z for a graduate on one side of the threshold; with rho = 0, the draw made without selection.
+double standard_ability(const Selection& s, bool went_abroad, const Rng::Philox::ctr_type& b) {
+  const double e = Rng::normal_from(b[0], b[1]);
+  if (s.rho == 0 || s.abroad <= 0) return e;
+  const double v = Rng::to_unit(b[2]);  // in (0, 1)
+  const double p = went_abroad ? 1.0 - s.abroad * v : (1.0 - s.abroad) * v;
+  const double u = boost::math::quantile(boost::math::normal(), std::clamp(p, 1e-300, 1.0 - 1e-16));
+  return s.rho * u + std::sqrt(1.0 - s.rho * s.rho) * e;
+}
+
 // A new graduate of region r and role k entering the market in region `at`: no employer,
 // searching, ability drawn from region r's graduate distribution. Returns its index.
-std::size_t add_graduate(World& w, MonthState& m, std::size_t r, int k, RegionId at) {
+std::size_t add_graduate(World& w, MonthState& m, std::size_t r, int k, RegionId at,
+                         const Selection& selection = {}) {
   auto& t = w.talents;
   const Region& region = w.regions[r];
   const std::size_t i = t.size();
   t.resize(i + 1);
   t.uid[i] = w.next_uid++;
   const auto b = m.rng.bits(Stream::entry, m.month, t.uid[i], 0);
-  t.ability[i] = static_cast<float>(std::exp(
-      region.graduate_ability_mu + region.graduate_ability_sigma * Rng::normal_from(b[0], b[1])));
+  const bool went_abroad = at.index() != r;
+  t.ability[i] = static_cast<float>(
+      std::exp(region.graduate_ability_mu +
+               region.graduate_ability_sigma * standard_ability(selection, went_abroad, b)));
   t.role[i] = static_cast<Role>(k);
   t.origin[i] = RegionId(static_cast<std::uint8_t>(r));
   t.region[i] = at;
@@ -53,16 +78,17 @@ void admit_graduates(World& w, MonthState& m) {
     Region& region = w.regions[r];
     const RegionId home(static_cast<std::uint8_t>(r));
     const double growth = std::pow(1.0 + region.graduate_growth, years);
-    double abroad = 0;
-    for (const StudyFlow& flow : region.study_abroad) abroad += flow.share;
+    Selection selection{region.study_abroad_selection, 0};
+    for (const StudyFlow& flow : region.study_abroad) selection.abroad += flow.share;
+    selection.abroad = std::min(selection.abroad, 1.0);
     for (int k = 0; k < kRoleCount; ++k) {
       const double per_month = region.graduates_per_year[k] * w.scale * growth / 12.0;
-      for (std::size_t j = due_now(per_month * std::max(0.0, 1.0 - abroad), w.graduate_carry[r][k]);
+      for (std::size_t j = due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]);
            j > 0; --j)
-        add_graduate(w, m, r, k, home);
+        add_graduate(w, m, r, k, home, selection);
       for (StudyFlow& flow : region.study_abroad)
         for (std::size_t j = due_now(per_month * flow.share, flow.carry[k]); j > 0; --j)
-          add_graduate(w, m, r, k, flow.to);
+          add_graduate(w, m, r, k, flow.to, selection);
     }
   }
   // Training programmes (MODEL.md, Events: training_program): their graduates are marked, so

@@ -1,9 +1,11 @@
 // Lifecycle (MODEL.md, One month, step 2): organisations grow; talents age, exit, learn,
-// vest and get their anniversary raises. Talents are updated in parallel in fixed chunks; the
+// vest and get their anniversary raises; the unemployed from elsewhere whose grace period
+// (`foreign_idle_months`) is over go home. Talents are updated in parallel in fixed chunks; the
 // organisations' aggregates are then updated from the chunks' deltas in chunk order, so the
 // result is bit-identical for any thread count.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/model.hpp"
 
@@ -73,6 +75,11 @@ void run_lifecycle(World& w, MonthState& m) {
   const double hazard_working = monthly_hazard(p.exit_rate);
   const double hazard_retiring = monthly_hazard(p.exit_rate + p.retirement_rate);
   const auto retirement_months = static_cast<int>(p.retirement_years * 12.0);
+  // Idle months after which an unemployed talent from elsewhere goes home, by region.
+  std::vector<double> grace(w.regions.size());
+  for (std::size_t r = 0; r < grace.size(); ++r)
+    grace[r] = w.regions[r].foreign_idle_months > 0 ? w.regions[r].foreign_idle_months
+                                                    : std::numeric_limits<double>::infinity();
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
@@ -103,7 +110,11 @@ void run_lifecycle(World& w, MonthState& m) {
       }
       if (t.experience[i] < 0xFFFF) ++t.experience[i];
       if (t.tenure[i] < 0xFFFF) ++t.tenure[i];
-      if (!employed) continue;
+      if (!employed) {
+        if (t.region[i] != t.origin[i] && t.tenure[i] >= grace[t.region[i].index()])
+          t.region[i] = t.origin[i];  // the grace period is over: home to look for work
+        continue;
+      }
       t.ability[i] = static_cast<float>(t.ability[i] * factor[o]);
       if (t.vest_left[i] > 0) {
         t.unvested[i] -= t.unvested[i] / static_cast<float>(t.vest_left[i]);

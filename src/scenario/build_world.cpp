@@ -316,6 +316,8 @@ World build_world(const Config& c, std::uint64_t replicate) {
     region.graduate_ability_sigma = rc.graduate_ability_sigma;
     region.graduate_wage = rc.graduate_wage;
     region.training_boost = rc.training_boost;
+    region.study_abroad_selection = rc.study_abroad_selection;
+    region.foreign_idle_months = rc.foreign_idle_months;
     w.regions.push_back(region);
   }
   w.graduate_carry.assign(w.regions.size(), {0.0, 0.0});

@@ -132,6 +132,8 @@ inline constexpr std::array kRegionFields = {
     RegionField{"graduate_ability.sigma", above(0), &RegionConfig::graduate_ability_sigma},
     RegionField{"graduate_wage", above(0), &RegionConfig::graduate_wage},
     RegionField{"training_boost", closed(0, 1), &RegionConfig::training_boost},
+    RegionField{"study_abroad_selection", kShare, &RegionConfig::study_abroad_selection},
+    RegionField{"foreign_idle_months", closed(0, 1200), &RegionConfig::foreign_idle_months},
 };
 
 inline constexpr std::array kPersonaFields = {

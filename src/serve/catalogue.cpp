@@ -157,6 +157,14 @@ json scenario_parameters(const Config& config) {
                               fmt::format("share of graduates who do their graduate study in {} "
                                           "and enter the market there, [0, 1]",
                                           to)));
+    if (!region.study_abroad.empty())
+      out.push_back(parameter(prefix + "study_abroad_selection", "Study abroad selection", group,
+                              region.study_abroad_selection, "number",
+                              "correlation of ability and going abroad to study, [0, 1]"));
+    out.push_back(parameter(prefix + "foreign_idle_months", "Foreigners' idle months", group,
+                            region.foreign_idle_months, "number",
+                            "months an unemployed foreigner may look for work here before going "
+                            "home (0: no limit)"));
   }
   for (const OrgConfig& org : config.organisations) {
     if (org.is_pool) continue;

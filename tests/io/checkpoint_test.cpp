@@ -141,6 +141,8 @@ TEST(Checkpoint, TheWorldAndTheProgressSurviveTheRoundTrip) {
     EXPECT_EQ(r.regions[k].tax_event, w.regions[k].tax_event);
     EXPECT_EQ(r.regions[k].non_compete_months, w.regions[k].non_compete_months);
     EXPECT_EQ(std::isnan(r.regions[k].inbound_tax_rate), std::isnan(w.regions[k].inbound_tax_rate));
+    EXPECT_EQ(r.regions[k].study_abroad_selection, w.regions[k].study_abroad_selection);
+    EXPECT_EQ(r.regions[k].foreign_idle_months, w.regions[k].foreign_idle_months);
     ASSERT_EQ(r.regions[k].study_abroad.size(), w.regions[k].study_abroad.size());
     for (std::size_t f = 0; f < w.regions[k].study_abroad.size(); ++f) {
       EXPECT_EQ(r.regions[k].study_abroad[f].to, w.regions[k].study_abroad[f].to);
@@ -149,6 +151,8 @@ TEST(Checkpoint, TheWorldAndTheProgressSurviveTheRoundTrip) {
     }
   }
   ASSERT_EQ(w.regions[0].study_abroad.size(), 1u);  // the fixture's flow from North to South
+  EXPECT_EQ(w.regions[0].study_abroad_selection, 0.5);
+  EXPECT_EQ(w.regions[1].foreign_idle_months, 3);
   EXPECT_EQ(r.next_uid, w.next_uid);
   EXPECT_EQ(r.graduate_carry, w.graduate_carry);
   EXPECT_EQ(r.policy.program_carry, w.policy.program_carry);

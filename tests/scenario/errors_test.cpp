@@ -220,6 +220,16 @@ TEST(ScenarioErrors, StudyAbroadSharesAreSharesAddingUpToAtMostOne) {
             "got 1.1");
 }
 
+TEST(ScenarioErrors, StudyAbroadSelectionAndForeignIdleMonthsOutOfRange) {
+  EXPECT_EQ(
+      only_error(minimal_with("  - id: South\n", "  - {id: South, study_abroad_selection: 1.5}\n")),
+      "x.yaml:5:41: regions.South.study_abroad_selection: expected a number in [0, 1], got "
+      "1.5");
+  EXPECT_EQ(
+      only_error(minimal_with("  - id: South\n", "  - {id: South, foreign_idle_months: -3}\n")),
+      "x.yaml:5:38: regions.South.foreign_idle_months: expected a number in [0, 1200], got -3");
+}
+
 TEST(ScenarioErrors, RhoBelowOne) {
   EXPECT_EQ(only_error(kMinimal + "model: {rho: 0.9}\n"),
             "x.yaml:11:14: model.rho: expected a number >= 1, got 0.9");

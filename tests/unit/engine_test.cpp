@@ -35,7 +35,12 @@ Config small_config(std::uint64_t seed, int talents, int variant = 0) {
   RegionConfig south{"S",  "South", 0.6, 0.30, 0.6, 60.0, 30.0 + variant,
                      0.05, -0.1,    0.5, 4e4,  0,   {}};
   // Some of the South's graduates study in the North in odd variants (entry's study flows).
-  if (variant % 2 == 1) south.study_abroad = {{"N", 0.3}};
+  // Those who go are selected on ability and the North sends foreigners home after 4 idle months.
+  if (variant % 2 == 1) {
+    south.study_abroad = {{"N", 0.3}};
+    south.study_abroad_selection = 0.5;
+    north.foreign_idle_months = 4;
+  }
   c.regions = {north, south};
   c.groups = {{"All", {"N", "S"}}};
   PersonaConfig mercenary{"mercenary",

@@ -220,6 +220,78 @@ TEST(Entry, GraduatesWhoStudyAbroadEnterThereAndKeepTheirOrigin) {
   EXPECT_EQ(w.talents.size(), 40u);
 }
 
+// Mean and standard deviation of log-ability of region x's graduates, by where they entered.
+struct LogAbility {
+  double mean_home = 0, mean_abroad = 0, mean_all = 0, sd_all = 0;
+};
+LogAbility graduates_log_ability(double selection, double abroad_share) {
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  const RegionId y = b.region("Y");
+  World w = b.build();
+  w.scale = 1.0;
+  Region& region = w.regions[x.index()];
+  region.graduates_per_year[0] = 120000;  // 10,000 a month
+  region.graduate_ability_mu = 0.2, region.graduate_ability_sigma = 0.5;
+  region.study_abroad.push_back({y, abroad_share, {}});
+  region.study_abroad_selection = selection;
+  MonthState m;
+  m.reset(w.orgs.size());
+  admit_graduates(w, m);
+  double home = 0, abroad = 0, sum = 0, squares = 0;
+  std::size_t n_home = 0, n_abroad = 0;
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    const double a = std::log(w.talents.ability[i]);
+    (w.talents.region[i] == x ? home : abroad) += a;
+    ++(w.talents.region[i] == x ? n_home : n_abroad);
+    sum += a, squares += a * a;
+  }
+  const auto n = static_cast<double>(w.talents.size());
+  const double mean = sum / n;
+  return {home / static_cast<double>(n_home), abroad / static_cast<double>(n_abroad), mean,
+          std::sqrt(squares / n - mean * mean)};
+}
+
+TEST(Entry, StudyAbroadSelectionSendsTheAbleAbroadAndKeepsTheRegionsDistribution) {
+  // A fifth abroad, selection 0.6: u above the normal's 80th percentile (z = 0.8416) has mean
+  // phi(0.8416) / 0.2 = 1.3998, below it -0.35; log-ability differs by 0.6 * 1.75 * 0.5 = 0.525.
+  const LogAbility selected = graduates_log_ability(0.6, 0.2);
+  EXPECT_NEAR(selected.mean_abroad - selected.mean_home, 0.525, 0.03);
+  EXPECT_NEAR(selected.mean_all, 0.2, 0.015);  // the region's lognormal as a whole
+  EXPECT_NEAR(selected.sd_all, 0.5, 0.015);
+  const LogAbility unselected = graduates_log_ability(0.0, 0.2);
+  EXPECT_NEAR(unselected.mean_abroad - unselected.mean_home, 0.0, 0.03);
+  EXPECT_NEAR(unselected.sd_all, 0.5, 0.015);
+}
+
+TEST(Lifecycle, UnemployedForeignersGoHomeWhenTheGracePeriodIsOver) {
+  // Y gives foreigners 3 idle months: X's graduate waiting in Y goes home after the third
+  // month; Y's own unemployed stay, and so does X's graduate in Z, which sets no limit.
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  const RegionId y = b.region("Y");
+  const RegionId z = b.region("Z");
+  TalentSpec t;
+  t.tenure = 0, t.origin = x;
+  const std::size_t in_y = b.talent(t);
+  const std::size_t in_z = b.talent(t);
+  t.origin = y;
+  const std::size_t native = b.talent(t);
+  World w = b.build();
+  w.regions[y.index()].foreign_idle_months = 3;
+  w.talents.region[in_y] = y, w.talents.region[in_z] = z;
+  MonthState m;
+  for (int month = 0; month < 5; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    run_lifecycle(w, m);
+    EXPECT_EQ(w.talents.region[in_y], month < 2 ? y : x) << "month " << month;
+    EXPECT_EQ(w.talents.region[in_z], z);
+    EXPECT_EQ(w.talents.region[native], y);
+    EXPECT_EQ(w.talents.origin[in_y], x);
+  }
+}
+
 TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   // Everyone seeks (seek_rate 1) and the lab headhunts heavily: pairs are de-duplicated and no
   // talent is a candidate of its own employer.

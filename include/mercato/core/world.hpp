@@ -118,6 +118,8 @@ struct Region {
   double graduate_growth, graduate_ability_mu, graduate_ability_sigma, graduate_wage;
   double training_boost;
   std::vector<StudyFlow> study_abroad;  // by destination index; the rest enter at home
+  double study_abroad_selection = 0;    // correlation of log-ability and going abroad, [0, 1]
+  double foreign_idle_months = 0;       // unemployed from elsewhere go home after this; 0: never
   // Set by events while they are active (MODEL.md, Events): the tax rate of talents moving in
   // under a tax regime (NaN: no regime), and the months of a non-compete (0: none), with the
   // timeline index of the event responsible (-1: none).

@@ -30,6 +30,13 @@ struct RegionConfig {
   // Shares of this region's graduates who do their graduate study in another region (by region
   // id) and enter the market there; they keep this region as their origin. The rest enter here.
   std::map<std::string, double> study_abroad;
+  // How strongly going abroad for graduate study selects on ability: the correlation in [0, 1]
+  // between a graduate's log-ability and the propensity to go (0: the same distribution as those
+  // who stay; 1: the best go). The region's graduates as a whole keep their distribution.
+  double study_abroad_selection = 0.0;
+  // Months an unemployed talent from another region may stay here looking for a job before
+  // returning to their origin region (a visa's grace period); 0: no limit.
+  double foreign_idle_months = 0.0;
   bool operator==(const RegionConfig&) const = default;
 };
 
