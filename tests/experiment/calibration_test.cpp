@@ -415,6 +415,10 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
       {"CN", "US"}, {"IN", "US"}, {"RoW", "US"}, {"EU-other", "US"}, {"RoW", "CA"}};
   for (const auto& [from, to] : flows)
     expected.push_back(fmt::format("regions.{}.study_abroad.{}", from, to));
+  // Carried: how much those who study abroad are selected on ability.
+  const std::vector<const char*> senders = {"CN", "IN", "RoW", "EU-other"};
+  for (const char* id : senders)
+    expected.push_back(fmt::format("regions.{}.study_abroad_selection", id));
   // Not carried: where the Chinese-trained work at 2019's start (world-2025 has its own stock).
   expected.push_back("talents.CN.work.CN");
   std::vector<std::string> keys;
@@ -430,6 +434,8 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
     EXPECT_EQ(region(now, from).study_abroad.at(to), region(fit, from).study_abroad.at(to))
         << from << " to " << to;
   }
+  for (const char* id : senders)
+    EXPECT_EQ(region(now, id).study_abroad_selection, region(fit, id).study_abroad_selection) << id;
   // Distributions compare whole; their first parameter (the value of a constant) is printed.
   for (const char* name : personas) {
     EXPECT_EQ(persona(now, name).home_bias.a, persona(fit, name).home_bias.a) << name;
