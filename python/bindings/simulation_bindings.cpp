@@ -202,6 +202,7 @@ py::dict month_dict(const MonthMetrics& m) {
   d["employed"] = r.employed;
   d["entries"] = r.entries;
   d["exits"] = r.exits;
+  d["returned_home"] = r.returned_home;
   d["seekers"] = r.seekers;
   d["candidates"] = r.candidates;
   d["offers"] = r.offers;

@@ -35,7 +35,7 @@ static_assert(sizeof(Preferences) == 5 * sizeof(float), "Preferences changed: ch
 static_assert(sizeof(Params) == 33 * sizeof(double), "Params changed: checkpoint");
 static_assert(sizeof(PolicyState) == 3 * sizeof(std::map<int, int>) + sizeof(std::vector<double>),
               "PolicyState changed: checkpoint");
-static_assert(sizeof(MarketRow) == 10 * 8 + 2 * 8 + sizeof(Quantiles) + 4 * 8,
+static_assert(sizeof(MarketRow) == 11 * 8 + 2 * 8 + sizeof(Quantiles) + 4 * 8,
               "MarketRow changed: checkpoint");
 static_assert(sizeof(EventProgress) == 5 * 8 + sizeof(std::vector<std::uint8_t>),
               "EventProgress changed: checkpoint");
@@ -493,7 +493,8 @@ EventRow get_event_row(Decoder& d) {
 void put_month(Encoder& e, const MonthMetrics& m) {
   e.put<std::int32_t>(m.month), e.put_date(m.date);
   const MarketRow& k = m.market;
-  e.put(k.talents), e.put(k.employed), e.put(k.entries), e.put(k.exits), e.put(k.seekers);
+  e.put(k.talents), e.put(k.employed), e.put(k.entries), e.put(k.exits);
+  e.put(k.returned_home), e.put(k.seekers);
   e.put(k.candidates), e.put(k.offers), e.put(k.moves), e.put(k.hires_from_unemployment);
   e.put(k.counters_won), e.put(k.poaching_success), e.put(k.signing_bonuses);
   e.put_quantiles(k.package), e.put(k.elite_top5_share), e.put(k.elite_hhi), e.put(k.output);
@@ -538,6 +539,7 @@ MonthMetrics get_month(Decoder& d, const Ranges& ranges) {
   MarketRow& k = m.market;
   k.talents = d.get<std::int64_t>("talents"), k.employed = d.get<std::int64_t>("employed");
   k.entries = d.get<std::int64_t>("entries"), k.exits = d.get<std::int64_t>("exits");
+  k.returned_home = d.get<std::int64_t>("returned home");
   k.seekers = d.get<std::int64_t>("seekers"), k.candidates = d.get<std::int64_t>("candidates");
   k.offers = d.get<std::int64_t>("offers"), k.moves = d.get<std::int64_t>("moves");
   k.hires_from_unemployment = d.get<std::int64_t>("hires from unemployment");

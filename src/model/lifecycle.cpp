@@ -81,7 +81,8 @@ void run_lifecycle(World& w, MonthState& m) {
     grace[r] = w.regions[r].foreign_idle_months > 0 ? w.regions[r].foreign_idle_months
                                                     : std::numeric_limits<double>::infinity();
 
-#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  std::int64_t returned_home = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads) reduction(+ : returned_home)
   for (std::size_t c = 0; c < chunks; ++c) {
     auto& out = deltas[c];
     // Local copies: the stores of seek draws (32-bit words) could otherwise alias the key and
@@ -111,8 +112,10 @@ void run_lifecycle(World& w, MonthState& m) {
       if (t.experience[i] < 0xFFFF) ++t.experience[i];
       if (t.tenure[i] < 0xFFFF) ++t.tenure[i];
       if (!employed) {
-        if (t.region[i] != t.origin[i] && t.tenure[i] >= grace[t.region[i].index()])
+        if (t.region[i] != t.origin[i] && t.tenure[i] >= grace[t.region[i].index()]) {
           t.region[i] = t.origin[i];  // the grace period is over: home to look for work
+          ++returned_home;
+        }
         continue;
       }
       t.ability[i] = static_cast<float>(t.ability[i] * factor[o]);
@@ -146,6 +149,7 @@ void run_lifecycle(World& w, MonthState& m) {
           orgs.headcount[o][k] == 0 ? 0.0 : std::max(0.0, orgs.power_sum[o][k]) * scale;
   }
 
+  m.returned_home = returned_home;
   std::vector<std::size_t> exits;
   exits.reserve(total_size(gone));
   for (const auto& chunk : gone) exits.insert(exits.end(), chunk.begin(), chunk.end());

@@ -94,6 +94,7 @@ struct MonthState {
 
   // Month counters (metrics).
   std::int64_t entries = 0, exits = 0, counters_won = 0, offers_to_employed = 0;
+  std::int64_t returned_home = 0;  // unemployed foreigners sent home by a grace period
   std::vector<std::int32_t> hires, departures, counters;  // per organisation
   // P * Y per organisation with the month's start teams, computed once by make_offers and used
   // by clearing: marginal values within a month are valued on those teams (see clearing.cpp).

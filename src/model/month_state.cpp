@@ -13,7 +13,7 @@ void MonthState::reset(std::size_t org_count) {
   moves.clear();
   output.clear();
   compute_term.clear();
-  entries = exits = counters_won = offers_to_employed = 0;
+  entries = exits = counters_won = offers_to_employed = returned_home = 0;
   hires.assign(org_count, 0);
   departures.assign(org_count, 0);
   counters.assign(org_count, 0);

@@ -267,7 +267,7 @@ TEST_F(RunWriterTest, WritesIdsAsNamesAndMoneyInWholeDollars) {
   EXPECT_EQ(orgs[1], "0,2025-01,Meta,big_tech,US,10,0,0,0,0,5000000,0,12345.7,0,0,0,0,0");
   const auto market = lines_of(read_file(dir_ / "market.csv"));
   EXPECT_EQ(market[2],
-            "1,2025-02,100,95,0,0,0,0,0,3,0,0,0.333333,2000000,250000,2000000,"
+            "1,2025-02,100,95,0,0,0,0,0,0,3,0,0,0.333333,2000000,250000,2000000,"
             "20000000,20720000,0,0,1500000000,0");
 }
 

@@ -289,6 +289,7 @@ TEST(Lifecycle, UnemployedForeignersGoHomeWhenTheGracePeriodIsOver) {
     EXPECT_EQ(w.talents.region[in_z], z);
     EXPECT_EQ(w.talents.region[native], y);
     EXPECT_EQ(w.talents.origin[in_y], x);
+    EXPECT_EQ(m.returned_home, month == 2 ? 1 : 0) << "month " << month;
   }
 }
 
