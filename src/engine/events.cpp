@@ -159,8 +159,10 @@ void EventTimeline::apply_terms(World& w, MonthState& m, std::size_t e) {
   const std::size_t x = ev.org.valid() ? ev.org.index() : 0;
   switch (ev.type) {
     case EventType::offensive:
-      // Spent (to rounding): the offensive is over even if its end has not come.
-      if (run.budget_left >= 1.0) {
+      // Spent: once what is left cannot pay a graduate wage of X's region for the four years of
+      // a package, no offer it can make would beat anyone's reservation wage, and the
+      // offensive is over even if its end has not come.
+      if (run.budget_left / 4.0 >= w.regions[orgs.region[x].index()].graduate_wage) {
         OffensiveTerms terms;
         terms.event = static_cast<int>(e);
         terms.org = static_cast<std::uint32_t>(x);

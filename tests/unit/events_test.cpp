@@ -117,6 +117,21 @@ TEST(Offensive, NeverCommitsMoreThanItsBudget) {
   EXPECT_LE(r.cost_total, 1.5 * one_package);
 }
 
+TEST(Offensive, StopsWhenWhatIsLeftCannotPayAGraduateWage) {
+  // Month 0 as above: one package taken, half a package left, $55k a year for an offer,
+  // under the region's $100k graduate wage. The offensive is spent: no offers in month 1,
+  // although its end is month 2 and two targets are left.
+  RaidWorld rw;
+  const double one_package = 4 * 1e5 * std::exp(0.1);
+  Event raid = rw.offensive(3, 1.5 * one_package);
+  raid.end = 2;
+  const auto months = run(rw.world, {raid}, 3);
+  EXPECT_EQ(row_of(months[0]).accepted, 1);
+  EXPECT_EQ(row_of(months[1]).offers, 0);
+  EXPECT_EQ(row_of(months[2]).offers, 0);
+  EXPECT_EQ(row_of(months[2]).cost_total, row_of(months[0]).cost_total);
+}
+
 TEST(RetentionGrant, KeepsAGranteeWhoWouldHaveLeftAndCostsItsVesting) {
   RaidWorld rw;
   Event grant;
