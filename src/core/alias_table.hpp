@@ -1,6 +1,6 @@
 // Walker/Vose alias tables: O(n) build, O(1) weighted draw. Search rebuilds one per region and
-// role each month, for applications and for headhunting (MODEL.md, search: "per-region alias
-// tables rebuilt once a month").
+// role each month for applications (MODEL.md, search: "per-region alias tables rebuilt once a
+// month"); headhunting draws by inversion instead (model/headhunting.hpp, decision 022).
 #pragma once
 
 #include <algorithm>
@@ -12,8 +12,8 @@ namespace mercato {
 
 // Many alias tables in flat arrays, one per cell, over items 0..n-1 that each belong to one
 // cell or none; each cell's items are in increasing order. Only the cells being built have
-// scratch (their weights and worklists, one cell per thread at a time), so building the
-// headhunting tables over every employed talent needs no copy of their weights.
+// scratch (their weights and worklists, one cell per thread at a time), so building tables
+// over many items needs no copy of their weights.
 class AliasTables {
  public:
   // cell_of(i): the item's cell in [0, cells), or -1 for none. weight_of(i): items with weight
@@ -25,21 +25,9 @@ class AliasTables {
   std::size_t size(std::size_t cell) const { return begin_[cell + 1] - begin_[cell]; }
   // A draw from a cell that is not empty, u1 and u2 uniform in [0, 1).
   std::uint32_t draw(std::size_t cell, double u1, double u2) const {
-    return pick(slot(cell, u1), u2);
-  }
-  // draw() in two steps, so that a caller drawing many can prefetch the slots in between: slot
-  // k is a position in the flat arrays.
-  std::size_t slot(std::size_t cell, double u1) const {
     const std::size_t n = size(cell);
-    const std::size_t k = static_cast<std::size_t>(u1 * static_cast<double>(n));
-    return begin_[cell] + (k < n ? k : n - 1);
-  }
-  void prefetch(std::size_t k) const {
-    __builtin_prefetch(&prob_[k]);
-    __builtin_prefetch(&items_[k]);
-    __builtin_prefetch(&alias_[k]);
-  }
-  std::uint32_t pick(std::size_t k, double u2) const {
+    const std::size_t j = static_cast<std::size_t>(u1 * static_cast<double>(n));
+    const std::size_t k = begin_[cell] + (j < n ? j : n - 1);  // a position in the flat arrays
     return u2 < prob_[k] ? items_[k] : items_[alias_[k]];
   }
 
