@@ -56,7 +56,19 @@ void print_plan(const scenario::Calibration& c, const experiment::CalibrationOpt
 
 int calibrate_command(const CalibrateArgs& args) {
   const scenario::Calibration c = load_on_every_rank(
-      [&] { return experiment::load_calibration(args.file); }, "the calibration");
+      [&] {
+        scenario::Calibration loaded = experiment::load_calibration(args.file);
+        if (args.evaluate) {
+          loaded.optimiser = scenario::Optimiser::none;
+          loaded.budget = 1;
+        }
+        if (args.replicates) loaded.replicates = *args.replicates;
+        std::vector<scenario::Override> sets;
+        for (const std::string& s : args.sets) sets.push_back(scenario::parse_override(s));
+        scenario::apply_command_line_sets(loaded, sets);
+        return loaded;
+      },
+      "the calibration");
   const fs::path dir = args.output.empty()
                            ? fs::path("runs") / (file_name_part(c.name) + "-calibration")
                            : fs::path(args.output);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mercato::cli {
 
@@ -14,6 +15,9 @@ struct CalibrateArgs {
   std::optional<int> threads;  // replicates at once per process; default every core, 1 per rank
   bool force = false;
   bool quiet = false;
+  bool evaluate = false;          // --evaluate: optimiser none (one evaluation at the starts)
+  std::vector<std::string> sets;  // --set K=V: a parameter's start, or a fixed value
+  std::optional<int> replicates;  // --replicates: overrides the file's
 };
 
 // Returns the exit code; user errors are thrown as mercato::Error, Ctrl-C as Interrupted.

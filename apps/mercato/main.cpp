@@ -168,6 +168,10 @@ constexpr const char* kCalibrateExamples =
     "  mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit   # resumes\n"
     "  mpirun -np 4 mercato calibrate calibrations/world-2019.yaml -o runs/world-2019-fit\n"
     "  mercato validate runs/world-2019-fit/best.yaml\n"
+    "  mercato calibrate calibrations/world-2019-check-16.yaml --replicates 8 \\\n"
+    "      --set regions.CA.visa_friction=0.25 -o runs/what-if   # the fitted point, one value "
+    "changed\n"
+    "  mercato calibrate my-fit.yaml --evaluate --replicates 16  # only its starts, 16 replicates\n"
     "\n"
     "Writes best.yaml (a scenario that extends the base), targets.csv (data vs model, 95%\n"
     "interval over replicates, contribution to the loss), trace.csv (every evaluation),\n"
@@ -363,6 +367,19 @@ int run_cli(int argc, char** argv) {
   calibrate->add_flag("-f,--force", calibrate_args.force,
                       "Start over in a non-empty folder (replaces its journal)");
   calibrate->add_flag("-q,--quiet", calibrate_args.quiet, "No progress and no summary");
+  calibrate->add_flag("--evaluate", calibrate_args.evaluate,
+                      "No optimiser: one evaluation at the parameters' starts (the fitted point "
+                      "of a shipped calibration), e.g. to check it with more replicates");
+  calibrate
+      ->add_option("--set", calibrate_args.sets,
+                   "A free parameter's start (within its range) or any other scenario value, "
+                   "held fixed in every evaluation (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("K=V");
+  calibrate
+      ->add_option("--replicates", calibrate_args.replicates,
+                   "Runs per evaluation (overrides the file's `replicates`)")
+      ->check(CLI::Range(1, 10000));
   calibrate->footer(std::string(kCalibrateExamples) + "\n" + kExitCodes);
 
   mercato::cli::ServeArgs serve_args;

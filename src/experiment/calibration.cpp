@@ -72,6 +72,8 @@ nlopt::algorithm algorithm_of(scenario::Optimiser o) {
       return nlopt::GN_CRS2_LM;
     case scenario::Optimiser::isres:
       return nlopt::GN_ISRES;
+    case scenario::Optimiser::none:
+      break;  // no NLopt algorithm: optimise() evaluates the starts
   }
   return nlopt::LN_BOBYQA;
 }
@@ -541,12 +543,16 @@ class Evaluations {
 // Ctrl-C).
 nlopt::result optimise(const Calibration& c, Evaluations& evaluations) {
   const std::size_t n = c.parameters.size();
-  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
   std::vector<double> x(n);
   for (std::size_t j = 0; j < n; ++j) {
     const auto& p = c.parameters[j];
     x[j] = p.start ? unit_of(p, *p.start) : 0.5;
   }
+  if (c.optimiser == scenario::Optimiser::none) {
+    evaluations.loss_at(x);
+    return nlopt::SUCCESS;
+  }
+  nlopt::opt opt(algorithm_of(c.optimiser), static_cast<unsigned>(n));
   opt.set_lower_bounds(std::vector<double>(n, 0.0));
   opt.set_upper_bounds(std::vector<double>(n, 1.0));
   opt.set_maxeval(c.budget);
@@ -654,7 +660,9 @@ CalibrationResult run_calibration(const Calibration& c, const fs::path& dir,
   const nlopt::result status = optimise(c, evaluations);
   if (result.trace.empty()) throw Error("the optimiser ended before its first evaluation");
   result.seconds = evaluations.seconds();
-  result.status = optimiser_ending(status);
+  result.status = c.optimiser == scenario::Optimiser::none
+                      ? "one evaluation at the parameters' starts (optimiser none)"
+                      : optimiser_ending(status);
   for (std::size_t k = 1; k < result.trace.size(); ++k)
     if (result.trace[k].loss < result.trace[static_cast<std::size_t>(result.best)].loss)
       result.best = static_cast<int>(k);

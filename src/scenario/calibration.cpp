@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -34,8 +35,8 @@ constexpr std::array<std::string_view, 14> kTopKeys = {
 constexpr std::array<std::string_view, 4> kParameterKeys = {"key", "range", "log", "start"};
 constexpr std::array<std::string_view, 6> kTargetKeys = {"measure", "figure",    "value",
                                                          "range",   "tolerance", "weight"};
-constexpr std::array<std::string_view, 4> kOptimiserNames = {"bobyqa", "nelder_mead", "crs2",
-                                                             "isres"};
+constexpr std::array<std::string_view, 5> kOptimiserNames = {"bobyqa", "nelder_mead", "crs2",
+                                                             "isres", "none"};
 constexpr int kMaxReplicates = 10000;
 constexpr int kMaxBudget = 1000000;
 
@@ -215,6 +216,11 @@ void Reader::read(const SourceNode& root) {
   }
   if (const auto* e = at("budget")) {
     if (auto v = integer(e->value, "budget", 1, kMaxBudget)) c_.budget = *v;
+    if (c_.optimiser == Optimiser::none && c_.budget != 1)
+      d_.add(e->value.mark, "budget",
+             "optimiser none evaluates the starts once: expected 1 or no budget");
+  } else if (c_.optimiser == Optimiser::none) {
+    c_.budget = 1;
   } else {
     d_.add(root.mark, "budget", "missing required key 'budget' (evaluations, >= 1)");
   }
@@ -505,6 +511,31 @@ Calibration load_calibration(const std::string& path, const MeasureKeys& measure
 
 std::string format_parameter(double value) {
   return fmt::format("{}", value == 0 ? 0.0 : value);
+}
+
+void apply_command_line_sets(Calibration& c, const std::vector<Override>& sets) {
+  for (const Override& set : sets) {
+    const auto p = std::find_if(c.parameters.begin(), c.parameters.end(),
+                                [&](const CalibrationParameter& q) { return q.key == set.key; });
+    if (p == c.parameters.end()) {
+      c.fixed.push_back(set);
+      continue;
+    }
+    double value = 0;
+    const char* end = set.value.data() + set.value.size();
+    const auto [ptr, ec] = std::from_chars(set.value.data(), end, value);
+    if (ec != std::errc() || ptr != end || !std::isfinite(value))
+      throw UsageError(
+          fmt::format("--set {}={}: {} is a free parameter; expected a number, got '{}'", set.key,
+                      set.value, set.key, set.value));
+    if (value < p->low || value > p->high)
+      throw UsageError(
+          fmt::format("--set {}={}: expected a value within the parameter's range [{}, {}]",
+                      set.key, set.value, format_parameter(p->low), format_parameter(p->high)));
+    p->start = value;
+  }
+  for (const auto& m : objections(c.scenario_file, c.fixed))
+    throw UsageError(fmt::format("--set: the base scenario does not load with it: {}", m));
 }
 
 std::vector<Override> candidate_overrides(const Calibration& c, const std::vector<double>& values) {

@@ -171,6 +171,55 @@ TEST_F(CalibrationTest, ResumedCalibrationEqualsAnUninterruptedOne) {
   EXPECT_THROW(run_calibration(other, root_ / "resumed", two_threads()), mercato::UsageError);
 }
 
+// `optimiser: none` (and `mercato calibrate --evaluate`) runs one evaluation at the starts as
+// written, even at a range's end, where BOBYQA would first move it: the figures are the
+// model's own at that value. `--set` moves a start within its range or fixes another value.
+TEST_F(CalibrationTest, OptimiserNoneEvaluatesTheStartsAndCommandLineSetsChangeThem) {
+  const auto figures = model_figures(kLow, {kMeasure});
+  auto c =
+      load_calibration(calibration("none", 1, fmt::format(", start: {}", kLow), {1.0e5}).string());
+  EXPECT_EQ(c.optimiser, mercato::scenario::Optimiser::none);
+  const CalibrationResult r = run_calibration(c, root_ / "none", two_threads());
+  ASSERT_EQ(r.trace.size(), 1u);
+  EXPECT_NEAR(r.trace[0].values[0], kLow, 1e-12);
+  EXPECT_NEAR(r.fit[0].mean, figures[0], 1e-9 * figures[0]);
+  EXPECT_NE(r.status.find("optimiser none"), std::string::npos) << r.status;
+
+  try {
+    load_calibration(calibration("none", 3, "", {1.0e5}).string());
+    ADD_FAILURE() << "optimiser none with a budget of 3 loaded";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "budget: optimiser none evaluates the starts once: expected 1 or no budget"),
+              std::string::npos)
+        << e.what();
+  }
+
+  using mercato::scenario::apply_command_line_sets;
+  apply_command_line_sets(c, {{kKey, "0.5"}, {"regions.North.tax_rate", "0.4"}});
+  EXPECT_EQ(c.parameters[0].start, 0.5);
+  ASSERT_FALSE(c.fixed.empty());
+  EXPECT_EQ(c.fixed.back().key, "regions.North.tax_rate");
+  auto refused = [&](const mercato::scenario::Override& set) {
+    auto copy = c;
+    try {
+      apply_command_line_sets(copy, {set});
+    } catch (const mercato::UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_NE(refused({kKey, "2"})
+                .find(fmt::format(
+                    "--set {}=2: expected a value within the parameter's range [0.3, 1]", kKey)),
+            std::string::npos)
+      << refused({kKey, "2"});
+  EXPECT_NE(refused({kKey, "high"}).find("expected a number, got 'high'"), std::string::npos);
+  const std::string typo = refused({"regions.North.tax_rat", "0.4"});
+  EXPECT_NE(typo.find("--set: the base scenario does not load with it"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("tax_rate"), std::string::npos) << typo;  // the suggestion
+}
+
 TEST_F(CalibrationTest, TwoParametersRunWithBobyqaAndAGlobalMethod) {
   for (const char* optimiser : {"bobyqa", "crs2", "isres"}) {
     const auto file = write(

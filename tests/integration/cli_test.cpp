@@ -437,7 +437,8 @@ TEST_F(CliTest, CalibrateWritesItsOutputsAndRefusesAnotherCalibrationsFolder) {
   EXPECT_NE(mercato("help").out.find("calibrate"), std::string::npos);
   const Result help = mercato("help calibrate");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* flag : {"--output", "--threads", "--force", "--quiet", "Examples:"})
+  for (const char* flag : {"--output", "--threads", "--force", "--quiet", "--evaluate", "--set",
+                           "--replicates", "Examples:"})
     EXPECT_NE(help.out.find(flag), std::string::npos) << flag;
 
   auto calibration = [&](int budget) {
@@ -471,6 +472,23 @@ TEST_F(CliTest, CalibrateWritesItsOutputsAndRefusesAnotherCalibrationsFolder) {
   expect_user_error(mercato(fmt::format("calibrate {} -o {}", quoted(calibration(5).string()),
                                         quoted(out.string()))),
                     2, "journal of another calibration");
+  // --evaluate: one evaluation at the starts, here moved by --set; a value outside the
+  // parameter's range is a usage error (exit 2) that names it, and earlier outputs stay.
+  const fs::path what_if = root_ / "what-if";
+  const Result evaluated = mercato(fmt::format(
+      "calibrate {} -o {} --evaluate --replicates 1 --set regions.North.tax_rate=0.3 -q",
+      quoted(calibration(3).string()), quoted(what_if.string())));
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto trace = lines_of(read_file(what_if / "trace.csv"));
+  ASSERT_EQ(trace.size(), 2u);
+  EXPECT_EQ(trace[1].rfind("0,0.3", 0), 0u) << trace[1];  // 0.3 (to the last bit or two)
+  expect_user_error(
+      mercato(fmt::format("calibrate {} -o {} --evaluate --set regions.North.tax_rate=0.9 -f",
+                          quoted(calibration(3).string()), quoted(what_if.string()))),
+      2,
+      "--set regions.North.tax_rate=0.9: expected a value within the parameter's range [0.2, 0.5]");
+  EXPECT_EQ(lines_of(read_file(what_if / "trace.csv")), trace);
+
   const fs::path bad = write_scenario("bad.yaml", "scenario: nowhere.yaml\nbudget: 0\n");
   expect_user_error(mercato(fmt::format("calibrate {}", quoted(bad.string()))), 1,
                     "bad.yaml:2:9: budget");

@@ -17,8 +17,8 @@
 namespace mercato::scenario {
 
 // NLopt's derivative-free methods: two local (BOBYQA, Nelder-Mead), two global (CRS2 with local
-// mutation, ISRES).
-enum class Optimiser : std::uint8_t { bobyqa, nelder_mead, crs2, isres };
+// mutation, ISRES); `none` evaluates the parameters' starts once (a check of a fitted point).
+enum class Optimiser : std::uint8_t { bobyqa, nelder_mead, crs2, isres, none };
 std::string_view to_string(Optimiser o);
 
 struct CalibrationParameter {
@@ -71,6 +71,11 @@ Calibration load_calibration(const std::string& path, const MeasureKeys& measure
 
 // The overrides of one candidate: `set:`, then each parameter's value, then seed, months and
 // warm-up.
+// Changes from the command line (`mercato calibrate --set`): a parameter's key sets its start
+// (a number within its range); any other key is added to `set:`. The base scenario must still
+// load with them. Throws UsageError naming the `--set` that is wrong.
+void apply_command_line_sets(Calibration& calibration, const std::vector<Override>& sets);
+
 std::vector<Override> candidate_overrides(const Calibration& calibration,
                                           const std::vector<double>& values);
 
