@@ -416,6 +416,9 @@ std::string optimiser_ending(nlopt::result status) {
       return "converged (the loss changed less than its tolerance)";
     case nlopt::ROUNDOFF_LIMITED:
       return "stopped by round-off (the loss is noisy at this scale)";
+    case nlopt::SUCCESS:
+      return "converged (the optimiser's own stopping test, e.g. BOBYQA's trust region at its "
+             "smallest)";
     default:
       return fmt::format("the optimiser ended with status {}", static_cast<int>(status));
   }

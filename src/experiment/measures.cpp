@@ -108,18 +108,30 @@ class MeasuresRecorder final : public Observer {
     return world.orgs.region[o].index();
   }
 
+  // The top tier's stocks, of every talent or of researchers only (`top_research_*`: the
+  // data's top tier is NeurIPS authors, researchers; a top-tier engineer is not among them).
+  struct TopStocks {
+    std::vector<double> work, hq, origin;
+    double employed = 0, all = 0, abroad = 0;
+    explicit TopStocks(std::size_t regions)
+        : work(regions, 0), hq(regions, 0), origin(regions, 0) {}
+  };
+
   void stock_measures(const World& world) {
     const auto& t = world.talents;
     const std::size_t n = world.regions.size();
-    std::vector<double> top_work(n, 0), top_hq(n, 0), top_origin(n, 0), wage_sum(n, 0),
-        employed(n, 0);
+    std::vector<double> wage_sum(n, 0), employed(n, 0);
     std::array<double, kOrgKindCount> kind_sum{}, kind_heads{}, kind_top_sum{}, kind_top_heads{};
-    double top_employed = 0, top_all = 0, top_abroad = 0;
+    TopStocks every(n), research(n);
     for (std::size_t i = 0; i < t.size(); ++i) {
       const bool top = world.tier_of(t.ability[i]) != Tier::rest;
+      const bool researcher = t.role[i] == Role::research;
       if (top) {
-        top_all += 1;
-        top_origin[t.origin[i].index()] += 1;
+        for (TopStocks* s : {&every, researcher ? &research : nullptr}) {
+          if (s == nullptr) continue;
+          s->all += 1;
+          s->origin[t.origin[i].index()] += 1;
+        }
       }
       if (!t.employer[i].valid()) continue;
       const std::size_t r = t.region[i].index();
@@ -131,28 +143,42 @@ class MeasuresRecorder final : public Observer {
       if (!top) continue;
       kind_top_sum[k] += t.wage[i];
       kind_top_heads[k] += 1;
-      top_employed += 1;
-      top_work[r] += 1;
-      top_hq[headquarters_of(world, t.employer[i].index())] += 1;
-      if (t.region[i] != t.origin[i]) top_abroad += 1;
+      const std::size_t hq = headquarters_of(world, t.employer[i].index());
+      for (TopStocks* s : {&every, researcher ? &research : nullptr}) {
+        if (s == nullptr) continue;
+        s->employed += 1;
+        s->work[r] += 1;
+        s->hq[hq] += 1;
+        if (t.region[i] != t.origin[i]) s->abroad += 1;
+      }
     }
     for (const Area& a : areas_of(world)) {
-      double work = 0, hq = 0, origin = 0, wages = 0, heads = 0;
+      double wages = 0, heads = 0;
       for (std::size_t r = 0; r < n; ++r) {
         if (!a.covers[r]) continue;
-        work += top_work[r];
-        hq += top_hq[r];
-        origin += top_origin[r];
         wages += wage_sum[r];
         heads += employed[r];
       }
-      out_["top_work_share." + a.id] = share(work, top_employed);
-      out_["top_hq_share." + a.id] = share(hq, top_employed);
-      out_["top_origin_share." + a.id] = share(origin, top_all);
-      out_["top_leakage." + a.id] = share(origin, top_all) - share(work, top_employed);
+      for (const auto& [prefix, s] :
+           {std::pair<const char*, const TopStocks&>{"top_", every},
+            std::pair<const char*, const TopStocks&>{"top_research_", research}}) {
+        double work = 0, hq = 0, origin = 0;
+        for (std::size_t r = 0; r < n; ++r) {
+          if (!a.covers[r]) continue;
+          work += s.work[r];
+          hq += s.hq[r];
+          origin += s.origin[r];
+        }
+        const std::string p(prefix);
+        out_[p + "work_share." + a.id] = share(work, s.employed);
+        out_[p + "hq_share." + a.id] = share(hq, s.employed);
+        out_[p + "origin_share." + a.id] = share(origin, s.all);
+        out_[p + "leakage." + a.id] = share(origin, s.all) - share(work, s.employed);
+      }
       if (heads > 0) out_["wage_mean.region." + a.id] = wages / heads;
     }
-    out_["top_working_abroad"] = share(top_abroad, top_employed);
+    out_["top_working_abroad"] = share(every.abroad, every.employed);
+    out_["top_research_working_abroad"] = share(research.abroad, research.employed);
     for (std::size_t k = 0; k < kOrgKindCount; ++k) {
       const std::string kind(kOrgKindNames[k]);
       if (kind_heads[k] > 0) out_["wage_mean.kind." + kind] = kind_sum[k] / kind_heads[k];
@@ -202,14 +228,16 @@ class MeasuresRecorder final : public Observer {
 
 std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids,
                                       const std::vector<std::string>& group_ids) {
-  std::vector<std::string> out = {"top_working_abroad", "graduates_to_industry",
-                                  "moves_per_talent_year", "unemployment"};
+  std::vector<std::string> out = {"top_working_abroad", "top_research_working_abroad",
+                                  "graduates_to_industry", "moves_per_talent_year", "unemployment"};
   std::vector<std::string> areas = region_ids;
   areas.insert(areas.end(), group_ids.begin(), group_ids.end());
   for (const auto& a : areas)
-    for (const char* m : {"top_work_share", "top_hq_share", "top_origin_share", "top_leakage",
-                          "graduates_to_industry", "graduates_staying", "foreign_graduates_staying",
-                          "wage_mean.region"})
+    for (const char* m :
+         {"top_work_share", "top_hq_share", "top_origin_share", "top_leakage",
+          "top_research_work_share", "top_research_hq_share", "top_research_origin_share",
+          "top_research_leakage", "graduates_to_industry", "graduates_staying",
+          "foreign_graduates_staying", "wage_mean.region"})
       out.push_back(fmt::format("{}.{}", m, a));
   for (const auto kind : kOrgKindNames) {
     out.push_back(fmt::format("wage_mean.kind.{}", kind));

@@ -377,6 +377,31 @@ TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
   EXPECT_DOUBLE_EQ(moved.at("top_hq_share.South"), 0.0);
 }
 
+// The data's top tier is researchers (NeurIPS authors): the top_research_* measures count
+// top-tier talents in research roles only. In a world of researchers they equal the top_*
+// measures; with engineers they differ, and each set of shares still sums to 1.
+TEST_F(CalibrationTest, ResearchOnlyTopTierMeasuresCountResearchers) {
+  const auto mixed = tiny_measures(6, {});
+  const auto researchers =
+      tiny_measures(6, {{"talents.North.research_share", "1"},
+                        {"talents.South.research_share", "1"},
+                        {"regions.North.graduates_per_year.engineering", "0"},
+                        {"regions.South.graduates_per_year.engineering", "0"}});
+  const std::vector<std::string> keys = {"work_share.North", "work_share.South",   "hq_share.North",
+                                         "hq_share.South",   "origin_share.North", "leakage.South",
+                                         "working_abroad"};
+  for (const auto& k : keys)
+    EXPECT_DOUBLE_EQ(researchers.at("top_research_" + k), researchers.at("top_" + k)) << k;
+  int differ = 0;
+  for (const auto& k : keys) differ += mixed.at("top_research_" + k) != mixed.at("top_" + k);
+  EXPECT_GT(differ, 0);
+  for (const char* m :
+       {"top_research_work_share", "top_research_hq_share", "top_research_origin_share"})
+    EXPECT_NEAR(mixed.at(fmt::format("{}.North", m)) + mixed.at(fmt::format("{}.South", m)), 1.0,
+                1e-12)
+        << m;
+}
+
 // Graduates' first jobs count by the region where graduates entered the market: with every
 // Southern graduate studying in the North, no graduate enters in the South, and the North's
 // foreign graduates (trained in the South) get a staying share, which only exists with a flow.
