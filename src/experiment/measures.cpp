@@ -108,29 +108,28 @@ class MeasuresRecorder final : public Observer {
     return world.orgs.region[o].index();
   }
 
-  // The top tier's stocks, of every talent or of researchers only (`top_research_*`: the
-  // data's top tier is NeurIPS authors, researchers; a top-tier engineer is not among them).
+  // The top tier's stocks, of every talent (`top_*`) or of researchers only (`top_research_*`:
+  // the data's top tier is NeurIPS authors, researchers; a top-tier engineer is not among them).
   struct TopStocks {
     std::vector<double> work, hq, origin;
     double employed = 0, all = 0, abroad = 0;
-    explicit TopStocks(std::size_t regions)
-        : work(regions, 0), hq(regions, 0), origin(regions, 0) {}
   };
+  static constexpr std::array<const char*, 2> kTopPrefix = {"top_", "top_research_"};
 
   void stock_measures(const World& world) {
     const auto& t = world.talents;
     const std::size_t n = world.regions.size();
     std::vector<double> wage_sum(n, 0), employed(n, 0);
     std::array<double, kOrgKindCount> kind_sum{}, kind_heads{}, kind_top_sum{}, kind_top_heads{};
-    TopStocks every(n), research(n);
+    std::array<TopStocks, 2> stocks;  // every talent, researchers only
+    for (auto& s : stocks) s.work = s.hq = s.origin = std::vector<double>(n, 0);
     for (std::size_t i = 0; i < t.size(); ++i) {
       const bool top = world.tier_of(t.ability[i]) != Tier::rest;
-      const bool researcher = t.role[i] == Role::research;
+      const std::size_t counted_in = t.role[i] == Role::research ? 2 : 1;
       if (top) {
-        for (TopStocks* s : {&every, researcher ? &research : nullptr}) {
-          if (s == nullptr) continue;
-          s->all += 1;
-          s->origin[t.origin[i].index()] += 1;
+        for (std::size_t g = 0; g < counted_in; ++g) {
+          stocks[g].all += 1;
+          stocks[g].origin[t.origin[i].index()] += 1;
         }
       }
       if (!t.employer[i].valid()) continue;
@@ -144,12 +143,11 @@ class MeasuresRecorder final : public Observer {
       kind_top_sum[k] += t.wage[i];
       kind_top_heads[k] += 1;
       const std::size_t hq = headquarters_of(world, t.employer[i].index());
-      for (TopStocks* s : {&every, researcher ? &research : nullptr}) {
-        if (s == nullptr) continue;
-        s->employed += 1;
-        s->work[r] += 1;
-        s->hq[hq] += 1;
-        if (t.region[i] != t.origin[i]) s->abroad += 1;
+      for (std::size_t g = 0; g < counted_in; ++g) {
+        stocks[g].employed += 1;
+        stocks[g].work[r] += 1;
+        stocks[g].hq[hq] += 1;
+        if (t.region[i] != t.origin[i]) stocks[g].abroad += 1;
       }
     }
     for (const Area& a : areas_of(world)) {
@@ -159,9 +157,8 @@ class MeasuresRecorder final : public Observer {
         wages += wage_sum[r];
         heads += employed[r];
       }
-      for (const auto& [prefix, s] :
-           {std::pair<const char*, const TopStocks&>{"top_", every},
-            std::pair<const char*, const TopStocks&>{"top_research_", research}}) {
+      for (std::size_t g = 0; g < stocks.size(); ++g) {
+        const TopStocks& s = stocks[g];
         double work = 0, hq = 0, origin = 0;
         for (std::size_t r = 0; r < n; ++r) {
           if (!a.covers[r]) continue;
@@ -169,7 +166,7 @@ class MeasuresRecorder final : public Observer {
           hq += s.hq[r];
           origin += s.origin[r];
         }
-        const std::string p(prefix);
+        const std::string p(kTopPrefix[g]);
         out_[p + "work_share." + a.id] = share(work, s.employed);
         out_[p + "hq_share." + a.id] = share(hq, s.employed);
         out_[p + "origin_share." + a.id] = share(origin, s.all);
@@ -177,8 +174,9 @@ class MeasuresRecorder final : public Observer {
       }
       if (heads > 0) out_["wage_mean.region." + a.id] = wages / heads;
     }
-    out_["top_working_abroad"] = share(every.abroad, every.employed);
-    out_["top_research_working_abroad"] = share(research.abroad, research.employed);
+    for (std::size_t g = 0; g < stocks.size(); ++g)
+      out_[std::string(kTopPrefix[g]) + "working_abroad"] =
+          share(stocks[g].abroad, stocks[g].employed);
     for (std::size_t k = 0; k < kOrgKindCount; ++k) {
       const std::string kind(kOrgKindNames[k]);
       if (kind_heads[k] > 0) out_["wage_mean.kind." + kind] = kind_sum[k] / kind_heads[k];

@@ -69,13 +69,13 @@ using MeasureKeys = std::function<std::vector<std::string>(const Config&)>;
 // figures are read from the figures file. Throws IoError when the file cannot be read.
 Calibration load_calibration(const std::string& path, const MeasureKeys& measure_keys);
 
-// The overrides of one candidate: `set:`, then each parameter's value, then seed, months and
-// warm-up.
 // Changes from the command line (`mercato calibrate --set`): a parameter's key sets its start
 // (a number within its range); any other key is added to `set:`. The base scenario must still
 // load with them. Throws UsageError naming the `--set` that is wrong.
 void apply_command_line_sets(Calibration& calibration, const std::vector<Override>& sets);
 
+// The overrides of one candidate: `set:`, then each parameter's value, then seed, months and
+// warm-up.
 std::vector<Override> candidate_overrides(const Calibration& calibration,
                                           const std::vector<double>& values);
 
