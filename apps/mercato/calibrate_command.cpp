@@ -41,12 +41,16 @@ void print_fit(const scenario::Calibration& c, const experiment::CalibrationResu
 
 void print_plan(const scenario::Calibration& c, const experiment::CalibrationOptions& options,
                 const fs::path& dir) {
+  const std::string how =
+      c.optimiser == scenario::Optimiser::none
+          ? std::string("one evaluation at the parameters' starts")
+          : fmt::format("{} with a budget of {}", scenario::to_string(c.optimiser), c.budget);
   fmt::print(
-      "calibrate {}: {} parameter{}, {} target{}, {} replicate{} per evaluation, {} "
-      "with a budget of {}, {} thread{}{} -> {}\n",
+      "calibrate {}: {} parameter{}, {} target{}, {} replicate{} per evaluation, {}, {} "
+      "thread{}{} -> {}\n",
       c.name, c.parameters.size(), c.parameters.size() == 1 ? "" : "s", c.targets.size(),
-      c.targets.size() == 1 ? "" : "s", c.replicates, c.replicates == 1 ? "" : "s",
-      scenario::to_string(c.optimiser), c.budget, options.threads, options.threads == 1 ? "" : "s",
+      c.targets.size() == 1 ? "" : "s", c.replicates, c.replicates == 1 ? "" : "s", how,
+      options.threads, options.threads == 1 ? "" : "s",
       Distributed::size() > 1 ? fmt::format(" on each of {} ranks", Distributed::size()) : "",
       dir.string());
   std::fflush(stdout);
