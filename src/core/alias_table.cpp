@@ -28,8 +28,8 @@ void AliasTables::finish_cell(std::size_t cell, std::vector<double>& scaled,
     double excess = scaled[l];
     while (small > 0 && excess >= 1.0) {
       const std::uint32_t s = stack[--small];
-      prob_[begin + s] = static_cast<float>(scaled[s]);
-      alias_[begin + s] = static_cast<std::uint32_t>(begin + l);
+      slots_[begin + s].prob = static_cast<float>(scaled[s]);
+      slots_[begin + s].alias = slots_[begin + l].item;
       excess -= 1.0 - scaled[s];
     }
     scaled[l] = excess;
@@ -39,8 +39,8 @@ void AliasTables::finish_cell(std::size_t cell, std::vector<double>& scaled,
     }
   }
   auto keep_whole = [&](std::uint32_t j) {
-    prob_[begin + j] = 1.0f;
-    alias_[begin + j] = static_cast<std::uint32_t>(begin + j);
+    slots_[begin + j].prob = 1.0f;
+    slots_[begin + j].alias = slots_[begin + j].item;
   };
   for (std::size_t k = 0; k < small; ++k) keep_whole(stack[k]);
   for (std::size_t k = n - large; k < n; ++k) keep_whole(stack[k]);

@@ -27,8 +27,8 @@ class AliasTables {
   std::uint32_t draw(std::size_t cell, double u1, double u2) const {
     const std::size_t n = size(cell);
     const std::size_t j = static_cast<std::size_t>(u1 * static_cast<double>(n));
-    const std::size_t k = begin_[cell] + (j < n ? j : n - 1);  // a position in the flat arrays
-    return u2 < prob_[k] ? items_[k] : items_[alias_[k]];
+    const Slot& slot = slots_[begin_[cell] + (j < n ? j : n - 1)];
+    return u2 < slot.prob ? slot.item : slot.alias;
   }
 
  private:
@@ -37,10 +37,15 @@ class AliasTables {
   void finish_cell(std::size_t cell, std::vector<double>& scaled,
                    std::vector<std::uint32_t>& worklists);
 
-  std::vector<std::uint32_t> items_;  // by cell, each cell's in increasing order
-  std::vector<float> prob_;
-  std::vector<std::uint32_t> alias_;  // positions in items_
-  std::vector<std::size_t> begin_;    // cell c is [begin_[c], begin_[c + 1])
+  // One record per item, so that a draw reads one cache line: the item, the probability of
+  // keeping it, and its alias item (decision 023).
+  struct Slot {
+    float prob;
+    std::uint32_t item;   // by cell, each cell's in increasing order
+    std::uint32_t alias;  // an item of the same cell
+  };
+  std::vector<Slot> slots_;
+  std::vector<std::size_t> begin_;  // cell c is [begin_[c], begin_[c + 1])
   std::vector<double> total_;
 };
 
@@ -75,21 +80,17 @@ void AliasTables::build(std::size_t cells, std::size_t n, CellOf cell_of, Weight
   }
   begin_[cells] = items;
   // Exactly reserved: a vector's resize past its capacity would double it.
-  items_.reserve(items);
-  prob_.reserve(items);
-  alias_.reserve(items);
-  items_.resize(items);
-  prob_.resize(items);
-  alias_.resize(items);
+  slots_.reserve(items);
+  slots_.resize(items);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(threads)
 #endif
   for (std::size_t b = 0; b < blocks; ++b) {
     std::size_t* next = at.data() + b * cells;
-    std::uint32_t* items = items_.data();
+    Slot* slots = slots_.data();
     const std::size_t end = std::min(n, (b + 1) * kBlock);
     for (std::size_t i = b * kBlock; i < end; ++i)
-      if (const int c = in_cell(i); c >= 0) items[next[c]++] = static_cast<std::uint32_t>(i);
+      if (const int c = in_cell(i); c >= 0) slots[next[c]++].item = static_cast<std::uint32_t>(i);
   }
   total_.assign(cells, 0.0);
 #ifdef _OPENMP
@@ -108,7 +109,7 @@ void AliasTables::build(std::size_t cells, std::size_t n, CellOf cell_of, Weight
       scaled.resize(size);
       double total = 0;
       for (std::size_t k = 0; k < size; ++k) {
-        scaled[k] = weight_of(items_[first + k]);
+        scaled[k] = weight_of(slots_[first + k].item);
         total += scaled[k];
       }
       total_[c] = total;

@@ -41,22 +41,6 @@ std::vector<OfferRange> auction_order(const World& w, const MonthState& m) {
   return ranges;
 }
 
-// Clearing visits talents in ability order, so each one's columns and its offers are random
-// reads; fetching them a few talents ahead hides most of that latency.
-void prefetch_talent(const World& w, const MonthState& m, const OfferRange& r) {
-  const auto& t = w.talents;
-  const std::uint32_t i = m.offers[r.begin].talent;
-  __builtin_prefetch(&t.employer[i]);
-  __builtin_prefetch(&t.ability[i]);
-  __builtin_prefetch(&t.uid[i]);
-  __builtin_prefetch(&t.role[i]);
-  __builtin_prefetch(&t.unvested[i]);
-  __builtin_prefetch(&t.wage[i]);
-  __builtin_prefetch(&t.region[i]);
-  __builtin_prefetch(&t.origin[i]);
-  __builtin_prefetch(&t.prefs[i]);
-}
-
 // The incumbent's option: it counters with probability counter_probability, up to
 // counter_share of its own willingness to pay to keep the talent; otherwise the current wage.
 struct Incumbent {
@@ -125,49 +109,90 @@ void clear_auctions(World& w, MonthState& m) {
   if (m.output.size() != orgs.size()) value_outputs(w, m);
 
   const std::vector<OfferRange> order = auction_order(w, m);
-  constexpr std::size_t kAhead = 6;
+  // Each talent's offers still open (vacancy, cash, posted floor), with their capped wtp.
+  struct Open {
+    std::uint32_t offer;
+    std::int32_t raid;
+    double wtp;
+  };
+  std::vector<Open> open;
+  // Clearing visits talents in ability order, so their columns and offers are random reads,
+  // fetched ahead in stages: a talent's offers; its role; then, if one of its offers is still
+  // open as things stand (a closed offer stays closed), the columns its valuation reads.
+  auto prefetch_if_open = [&](const OfferRange& ahead) {
+    const std::uint32_t i = m.offers[ahead.begin].talent;
+    const int k = static_cast<int>(t.role[i]);
+    for (std::uint32_t j = ahead.begin; j < ahead.end; ++j) {
+      const Room& left = room[m.offers[j].org];
+      if (m.offensive_of(j) < 0 &&
+          (left.hired[k] >= left.vacancies[k] || left.cash_left - left.committed <= 0))
+        continue;
+      __builtin_prefetch(&t.employer[i]);
+      __builtin_prefetch(&t.ability[i]);
+      __builtin_prefetch(&t.uid[i]);
+      __builtin_prefetch(&t.unvested[i]);
+      __builtin_prefetch(&t.wage[i]);
+      __builtin_prefetch(&t.region[i]);
+      __builtin_prefetch(&t.origin[i]);
+      __builtin_prefetch(&t.prefs[i]);
+      return;
+    }
+  };
+  constexpr std::size_t kAhead = 12;
   for (std::size_t r = 0; r < order.size(); ++r) {
     const OfferRange& range = order[r];
     if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
-    if (r + kAhead / 2 < order.size()) prefetch_talent(w, m, order[r + kAhead / 2]);
+    if (r + 2 * kAhead / 3 < order.size())
+      __builtin_prefetch(&t.role[m.offers[order[r + 2 * kAhead / 3].begin].talent]);
+    if (r + kAhead / 3 < order.size()) prefetch_if_open(order[r + kAhead / 3]);
     const std::uint32_t i = m.offers[range.begin].talent;
     const Role role = t.role[i];
     const int k = static_cast<int>(role);
-    const double ability = t.ability[i];
-    const bool employed = t.employer[i].valid();
-    const double forfeited = employed ? t.unvested[i] : 0.0;
-    const double w_money = t.prefs[i].w_money;
-    Restraints held = restraints_of(w, m, i);
 
     // Outside offers, re-priced with what is left of each organisation's vacancies and cash
-    // (an offensive's offer: of the offensive's budget, outside the vacancies).
-    double best_u = kMinusInfinity, second_u = kMinusInfinity;
-    std::size_t best = 0;
-    std::int32_t best_raid = -1;
-    double best_max_money = 0, best_non_money = 0;
+    // (an offensive's offer: of the offensive's budget, outside the vacancies). Most offers
+    // are closed by the time their talent's turn comes, so this screen reads only the role;
+    // the talent's other columns are read when an offer is still open (decision 025).
+    open.clear();
     for (std::uint32_t j = range.begin; j < range.end; ++j) {
       const Offer& offer = m.offers[j];
       const std::size_t o = offer.org;
       const std::int32_t raid = m.offensive_of(j);
       // The offer's wtp is min(value, max_offer, month-start cash); the cash left now is at
       // most the month-start cash, so capping by it gives min(value, max_offer, cash left).
-      double wtp = 0;
       if (raid >= 0) {
         const OffensiveTerms& terms = m.offensives[raid];
         const double cash = (terms.budget_left - raid_committed[raid]) / 4.0;
         if (cash <= 0) continue;
-        wtp = std::min(offer.wtp, cash);
         ++m.event_counts[terms.event].offers;
+        open.push_back({j, raid, std::min(offer.wtp, cash)});
       } else {
         const Room& left = room[o];
         if (left.hired[k] >= left.vacancies[k]) continue;
         const double cash = left.cash_left - left.committed;
         if (cash <= 0) continue;
-        wtp = std::min(offer.wtp, cash);
+        const double wtp = std::min(offer.wtp, cash);
         if (wtp < orgs.min_offer[o]) continue;  // it can no longer pay its posted floor
+        open.push_back({j, raid, wtp});
       }
+    }
+    // No outside option is open (vacancies filled, cash spent): nothing changes, and neither
+    // the talent nor the incumbent need be valued (draws are keyed, so skipping shifts none).
+    if (open.empty()) continue;
+
+    const double ability = t.ability[i];
+    const bool employed = t.employer[i].valid();
+    const double forfeited = employed ? t.unvested[i] : 0.0;
+    const double w_money = t.prefs[i].w_money;
+    Restraints held = restraints_of(w, m, i);
+    double best_u = kMinusInfinity, second_u = kMinusInfinity;
+    std::size_t best = 0;
+    std::int32_t best_raid = -1;
+    double best_max_money = 0, best_non_money = 0;
+    for (const Open& offer : open) {
+      const std::size_t o = m.offers[offer.offer].org;
       // A mover's money-equivalent is the spend less the forfeited equity spread over H.
-      const double money = wtp - forfeited / horizon;
+      const double money = offer.wtp - forfeited / horizon;
       const double max_money = money * held.wait_factor;
       if (max_money <= 0 && !held.any()) continue;
       const double non_money = non_money_utility(w, m, i, o);
@@ -183,7 +208,7 @@ void clear_auctions(World& w, MonthState& m) {
       }
       if (u > best_u) {
         second_u = best_u;
-        best_u = u, best = o, best_raid = raid, best_max_money = max_money,
+        best_u = u, best = o, best_raid = offer.raid, best_max_money = max_money,
         best_non_money = non_money;
       } else if (u > second_u) {
         second_u = u;

@@ -84,6 +84,13 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
     for (int k = 0; k < kRoleCount; ++k)
       region_weights([&](std::size_t cell) { return tables.total_weight(cell); }, k, r,
                      p.abroad_application_weight, cumulative[r * kRoleCount + k]);
+  // Whether each organisation is above its target in each role, once a month: one byte per
+  // (organisation, role) stays in cache, where the headcount and target columns would be read
+  // at random for every employed talent (decision 024).
+  std::vector<std::uint8_t> shrinking(orgs.size() * kRoleCount);
+  for (std::size_t o = 0; o < orgs.size(); ++o)
+    for (int k = 0; k < kRoleCount; ++k)
+      shrinking[o * kRoleCount + k] = orgs.headcount[o][k] > orgs.target[o][k] + 0.5 ? 1 : 0;
   const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const std::size_t first = out.size();
@@ -99,8 +106,7 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
         const std::size_t o = t.employer[i].index();
         double rate = p.seek_rate;
         if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
-        if (orgs.headcount[o][role] > orgs.target[o][role] + 0.5)
-          rate *= p.seek_multiplier_shrinking;
+        if (shrinking[o * kRoleCount + role] != 0) rate *= p.seek_multiplier_shrinking;
         const std::uint32_t draw =
             i < m.seek_draws.size() ? m.seek_draws[i] : talent_draws(m.rng, m.month, t.uid[i]).seek;
         if (Rng::to_unit(draw) >= rate) continue;
