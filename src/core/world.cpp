@@ -27,14 +27,53 @@ void Talents::reserve(std::size_t n) {
   prefs.reserve(n);
 }
 
-void Talents::compact(const std::vector<std::size_t>& gone) {
+void Talents::compact(const std::vector<std::size_t>& gone, [[maybe_unused]] int threads) {
   if (gone.empty()) return;
-  remove_rows(uid, gone), remove_rows(ability, gone), remove_rows(role, gone);
-  remove_rows(origin, gone), remove_rows(region, gone), remove_rows(employer, gone);
-  remove_rows(experience, gone), remove_rows(tenure, gone), remove_rows(wage, gone);
-  remove_rows(unvested, gone), remove_rows(vest_left, gone);
-  remove_rows(persona, gone);
-  remove_rows(prefs, gone);
+  constexpr int kColumns = 13;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int column = 0; column < kColumns; ++column) {
+    switch (column) {
+      case 0:
+        remove_rows(prefs, gone);
+        break;  // the widest first
+      case 1:
+        remove_rows(uid, gone);
+        break;
+      case 2:
+        remove_rows(ability, gone);
+        break;
+      case 3:
+        remove_rows(employer, gone);
+        break;
+      case 4:
+        remove_rows(wage, gone);
+        break;
+      case 5:
+        remove_rows(unvested, gone);
+        break;
+      case 6:
+        remove_rows(experience, gone);
+        break;
+      case 7:
+        remove_rows(tenure, gone);
+        break;
+      case 8:
+        remove_rows(role, gone);
+        break;
+      case 9:
+        remove_rows(origin, gone);
+        break;
+      case 10:
+        remove_rows(region, gone);
+        break;
+      case 11:
+        remove_rows(vest_left, gone);
+        break;
+      default:
+        remove_rows(persona, gone);
+        break;
+    }
+  }
 }
 
 void Orgs::resize(std::size_t n) {

@@ -326,11 +326,15 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   }
   QuantileScratch scratch;
 
-  // Output by region and kind; named organisations; concentration of elite talent.
+  // Output by region and kind; named organisations; concentration of elite talent. Each
+  // organisation's output on the threads, the sums in organisation order.
+  std::vector<double> output(orgs.size());
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+  for (std::size_t o = 0; o < orgs.size(); ++o) output[o] = output_value(w, o);
   double output_total = 0, payroll_total = 0;
   std::int64_t elite_total = 0;
   for (std::size_t o = 0; o < orgs.size(); ++o) {
-    const double y = output_value(w, o);
+    const double y = output[o];
     output_total += y;
     payroll_total += orgs.payroll[o];
     elite_total += org_elite[o];

@@ -20,22 +20,37 @@ double monthly_hazard(double annual) {
   return 1.0 - std::pow(1.0 - std::min(annual, 1.0), 1.0 / 12.0);
 }
 
+// An organisation's growth rates are usually those of the one before it (a pool's members come
+// together), so each monthly factor is computed again only when its rate changes.
+class MonthlyFactor {
+ public:
+  double operator()(double annual_rate) {
+    if (annual_rate != rate_) rate_ = annual_rate, factor_ = monthly(annual_rate);
+    return factor_;
+  }
+
+ private:
+  double rate_ = 0, factor_ = 1;  // monthly(0) == 1
+};
+
 void grow_organisations(World& w) {
   auto& orgs = w.orgs;
+  MonthlyFactor compute, budget, headcount;
   for (std::size_t o = 0; o < orgs.size(); ++o) {
-    orgs.compute[o] *= monthly(orgs.compute_growth[o]);
-    orgs.payroll_budget[o] *= monthly(orgs.budget_growth[o]);
-    const double g = monthly(orgs.headcount_growth[o]);
+    orgs.compute[o] *= compute(orgs.compute_growth[o]);
+    orgs.payroll_budget[o] *= budget(orgs.budget_growth[o]);
+    const double g = headcount(orgs.headcount_growth[o]);
     orgs.target[o][0] *= g;
     orgs.target[o][1] *= g;
   }
 }
 
 // a <- a * (1 + g_kind * (C/h)^phi + training_boost_r), rates per year taken monthly.
-std::vector<double> ability_growth_factors(const World& w) {
+std::vector<double> ability_growth_factors(const World& w, int threads) {
   const auto& orgs = w.orgs;
   const auto& p = w.params;
   std::vector<double> factor(orgs.size());
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (std::size_t o = 0; o < orgs.size(); ++o) {
     const double per_head = orgs.effective_compute(o) / std::max(1, orgs.total_headcount(o));
     const double yearly =
@@ -62,7 +77,7 @@ void run_lifecycle(World& w, MonthState& m) {
   auto& orgs = w.orgs;
   const auto& p = w.params;
   if (m.growth) grow_organisations(w);
-  const std::vector<double> factor = ability_growth_factors(w);
+  const std::vector<double> factor = ability_growth_factors(w, m.threads);
 
   const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
@@ -134,19 +149,26 @@ void run_lifecycle(World& w, MonthState& m) {
   }
 
   // Exits leave with their pre-growth power; then every remaining member's a^rho grew by
-  // factor^rho, so the power sums scale exactly (maintained incrementally, no rescan).
-  for (const auto& chunk : deltas) {
-    for (const auto& d : chunk) {
-      orgs.power_sum[d.org][d.role] += d.power;
-      orgs.headcount[d.org][d.role] += d.headcount;
-      orgs.payroll[d.org] += d.payroll;
+  // factor^rho, so the power sums scale exactly (maintained incrementally, no rescan). Each
+  // thread takes a range of organisations and applies their deltas in chunk order.
+  const auto parts = static_cast<std::size_t>(std::max(1, m.threads));
+#pragma omp parallel for schedule(static, 1) num_threads(m.threads)
+  for (std::size_t part = 0; part < parts; ++part) {
+    const std::size_t first = orgs.size() * part / parts, last = orgs.size() * (part + 1) / parts;
+    for (const auto& chunk : deltas) {
+      for (const auto& d : chunk) {
+        if (d.org < first || d.org >= last) continue;
+        orgs.power_sum[d.org][d.role] += d.power;
+        orgs.headcount[d.org][d.role] += d.headcount;
+        orgs.payroll[d.org] += d.payroll;
+      }
     }
-  }
-  for (std::size_t o = 0; o < orgs.size(); ++o) {
-    const double scale = std::pow(factor[o], p.rho);
-    for (int k = 0; k < kRoleCount; ++k)
-      orgs.power_sum[o][k] =
-          orgs.headcount[o][k] == 0 ? 0.0 : std::max(0.0, orgs.power_sum[o][k]) * scale;
+    for (std::size_t o = first; o < last; ++o) {
+      const double scale = std::pow(factor[o], p.rho);
+      for (int k = 0; k < kRoleCount; ++k)
+        orgs.power_sum[o][k] =
+            orgs.headcount[o][k] == 0 ? 0.0 : std::max(0.0, orgs.power_sum[o][k]) * scale;
+    }
   }
 
   m.returned_home = returned_home;
@@ -154,7 +176,7 @@ void run_lifecycle(World& w, MonthState& m) {
   exits.reserve(total_size(gone));
   for (const auto& chunk : gone) exits.insert(exits.end(), chunk.begin(), chunk.end());
   if (!exits.empty()) {
-    t.compact(exits);
+    t.compact(exits, m.threads);
     remove_rows(seek, exits);  // the seek draws follow their talents
   }
   m.exits = static_cast<std::int64_t>(exits.size());

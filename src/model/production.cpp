@@ -65,6 +65,7 @@ double compute_term(const World& w, std::size_t o) {
 void value_outputs(const World& w, MonthState& m) {
   m.output.resize(w.orgs.size());
   m.compute_term.resize(w.orgs.size());
+#pragma omp parallel for schedule(static) num_threads(m.threads)
   for (std::size_t o = 0; o < w.orgs.size(); ++o) {
     m.output[o] = output_value(w, o);
     m.compute_term[o] = compute_term(w, o);

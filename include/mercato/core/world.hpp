@@ -58,8 +58,9 @@ struct Talents {
   std::size_t size() const { return uid.size(); }
   void resize(std::size_t n);
   void reserve(std::size_t n);
-  // Removes the rows listed in `gone` (increasing), preserving order (deterministic compaction).
-  void compact(const std::vector<std::size_t>& gone);
+  // Removes the rows listed in `gone` (increasing), preserving order (deterministic compaction);
+  // the columns are compacted side by side on up to `threads` threads.
+  void compact(const std::vector<std::size_t>& gone, int threads = 1);
   bool employed(std::size_t i) const { return employer[i].valid(); }
 };
 
