@@ -1,7 +1,9 @@
 #include "mercato/core/world.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 
 namespace mercato {
 
@@ -29,51 +31,14 @@ void Talents::reserve(std::size_t n) {
 
 void Talents::compact(const std::vector<std::size_t>& gone, [[maybe_unused]] int threads) {
   if (gone.empty()) return;
-  constexpr int kColumns = 13;
+  auto remove = [&gone](auto& column) { return [&column, &gone] { remove_rows(column, gone); }; };
+  // The widest column first, so that the threads finish together.
+  const std::array<std::function<void()>, 13> columns = {
+      remove(prefs),    remove(uid),        remove(ability), remove(employer), remove(wage),
+      remove(unvested), remove(experience), remove(tenure),  remove(role),     remove(origin),
+      remove(region),   remove(vest_left),  remove(persona)};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int column = 0; column < kColumns; ++column) {
-    switch (column) {
-      case 0:
-        remove_rows(prefs, gone);
-        break;  // the widest first
-      case 1:
-        remove_rows(uid, gone);
-        break;
-      case 2:
-        remove_rows(ability, gone);
-        break;
-      case 3:
-        remove_rows(employer, gone);
-        break;
-      case 4:
-        remove_rows(wage, gone);
-        break;
-      case 5:
-        remove_rows(unvested, gone);
-        break;
-      case 6:
-        remove_rows(experience, gone);
-        break;
-      case 7:
-        remove_rows(tenure, gone);
-        break;
-      case 8:
-        remove_rows(role, gone);
-        break;
-      case 9:
-        remove_rows(origin, gone);
-        break;
-      case 10:
-        remove_rows(region, gone);
-        break;
-      case 11:
-        remove_rows(vest_left, gone);
-        break;
-      default:
-        remove_rows(persona, gone);
-        break;
-    }
-  }
+  for (std::size_t c = 0; c < columns.size(); ++c) columns[c]();
 }
 
 void Orgs::resize(std::size_t n) {
