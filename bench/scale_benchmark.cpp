@@ -34,6 +34,7 @@ double peak_rss_bytes() {
 
 struct Timings {
   double phases[mercato::kMonthPhaseCount + 1] = {};  // the month's phases, then metrics
+  double wall[mercato::kMonthPhaseCount + 1] = {};    // the same in wall-clock time
   double total = 0;
   double cpu = 0;    // processor time of all threads
   double floor = 0;  // processor time of the floor pass
@@ -108,7 +109,9 @@ int main(int argc, char** argv) {
       // Phases in processor time: on a shared machine, time spent descheduled is not theirs.
       auto timed = [&](int phase, const std::function<void()>& fn) {
         const double start = cpu_seconds();
+        const auto wall0 = Clock::now();
         fn();
+        timings.wall[phase] += std::chrono::duration<double>(Clock::now() - wall0).count();
         const double spent = cpu_seconds() - start;
         timings.phases[phase] += spent;
         per_month[phase].push_back(spent);
@@ -144,6 +147,11 @@ int main(int argc, char** argv) {
         "talent-months/s), full step / floor = %.1f",
         "", 1e3 * timings.cpu / months, 1e3 * timings.floor / months, talent_months / timings.floor,
         timings.cpu / timings.floor);
+    // Processor time counts every thread, so with several threads (whose idle ones spin for a
+    // while at the end of a parallel loop) the phases' wall-clock times are what adds up.
+    std::printf("\n%8s wall-clock per month:", "");
+    for (int p = 1; p < 8; ++p)
+      std::printf(" %s %.1f", kPhaseNames[p], 1e3 * timings.wall[p] / months);
     // On a shared machine a stall of the whole VM lands in whichever phase is running, and a
     // periodic one can hit the same phase every month. The median month of each phase, and its
     // fastest month, bound what the phase itself costs.
