@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "core/radix_sort.hpp"
+#include "mercato/core/error.hpp"
 #include "model/model.hpp"
 
 namespace mercato {
@@ -40,18 +41,6 @@ std::vector<OfferRange> auction_order(const World& w, const MonthState& m) {
   radix_sort_by_key(ranges, [](const OfferRange& r) { return r.key; });  // keys are unique
   return ranges;
 }
-
-// The incumbent's option: it counters with probability counter_probability, up to
-// counter_share of its own willingness to pay to keep the talent; otherwise the current wage.
-struct Incumbent {
-  double max_money = 0;  // the most it will pay (>= current wage)
-  double non_money = 0;
-  double best_utility = kMinusInfinity;
-};
-
-}  // namespace
-
-namespace {
 
 // What an employed talent's outside options would be worth without each policy that holds it
 // back (a retention grant's equity, a non-compete's wait): when it stays but would have left
@@ -85,48 +74,86 @@ Restraints restraints_of(const World& w, const MonthState& m, std::uint32_t i) {
   return r;
 }
 
-}  // namespace
+// What is left of each organisation this month, one small record each, so that an offer's
+// checks read one cache line rather than five columns.
+struct Room {
+  double cash_left;      // payroll budget - payroll at the month's start
+  double committed = 0;  // annual spend promised this month
+  std::array<std::int32_t, kRoleCount> vacancies;
+  std::array<std::int32_t, kRoleCount> hired{0, 0};
+};
 
-void clear_auctions(World& w, MonthState& m) {
+// What clearing has promised so far this month: each organisation's room and each
+// offensive's package value. It only grows, so an offer closed at one point stays closed.
+struct Promised {
+  std::vector<Room> room;
+  std::vector<double> raid_committed;
+};
+
+// Offer j's willingness to pay capped by what is left (for an offensive's offer: of its
+// budget, outside the vacancies), or -1 when it is closed: no vacancy left in role k, no
+// cash, or (for an ordinary offer) less than the organisation's posted floor. The offer's wtp
+// is min(value, max_offer, month-start cash); the cash left now is at most the month-start
+// cash, so capping by it gives min(value, max_offer, cash left).
+double open_wtp(const World& w, const MonthState& m, const Promised& promised, std::uint32_t j,
+                int k) {
+  const Offer& offer = m.offers[j];
+  const std::int32_t raid = m.offensive_of(j);
+  if (raid >= 0) {
+    const double cash = (m.offensives[raid].budget_left - promised.raid_committed[raid]) / 4.0;
+    return cash <= 0 ? -1.0 : std::min(offer.wtp, cash);
+  }
+  const Room& left = promised.room[offer.org];
+  if (left.hired[k] >= left.vacancies[k]) return -1.0;
+  const double cash = left.cash_left - left.committed;
+  if (cash <= 0) return -1.0;
+  const double wtp = std::min(offer.wtp, cash);
+  return wtp < w.orgs.min_offer[offer.org] ? -1.0 : wtp;  // it can no longer pay its floor
+}
+
+// Everything about a talent's auction that does not depend on what others are promised
+// (decision 026): its columns, restraints, the stay option's terms, and each offer's
+// non-money utility and kappa. `valued` is false when none of its offers is open.
+struct Bidder {
+  std::uint32_t values = 0;  // its offers' valuations start here in the block's
+  bool valued = false;
+  std::uint32_t talent = 0;
+  int role = 0;
+  bool employed = false;
+  double forfeited = 0, w_money = 0, wage = 0;
+  double floor = 0;  // a move's least money: a raise over the wage, or the reservation wage
+  std::size_t incumbent = 0;
+  Restraints held;
+  // Staying: with the incumbent (non-money utility, kappa, whether it counters and up to what
+  // value), or unemployed (the reservation utility).
+  double stay_non_money = 0, stay_kappa = 0;
+  bool counters = false;
+  double counter_value = 0;
+  double reservation = kMinusInfinity;
+};
+struct Valuation {
+  double non_money = 0;
+  double kappa = 0;  // > 0 once valued
+};
+
+// Values the bidders order[first, last) against what was promised before the first of them:
+// an offer closed then is closed at its talent's turn, so only offers open then are valued.
+// Each bidder is independent of the others, so they are valued on the month's threads.
+void value_bidders(const World& w, const MonthState& m, const Promised& promised,
+                   const std::vector<OfferRange>& order, std::size_t first, std::size_t last,
+                   std::vector<Bidder>& bidders, std::vector<Valuation>& valuations) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
-  const double horizon = w.params.vesting_years;
-  // What is left of each organisation this month, one small record each, so that an offer's
-  // checks read one cache line rather than five columns.
-  struct Room {
-    double cash_left;      // payroll budget - payroll at the month's start
-    double committed = 0;  // annual spend promised this month
-    std::array<std::int32_t, kRoleCount> vacancies;
-    std::array<std::int32_t, kRoleCount> hired{0, 0};
-  };
-  std::vector<Room> room(orgs.size());
-  for (std::size_t o = 0; o < orgs.size(); ++o)
-    room[o] = {orgs.cash_left(o),
-               0.0,
-               {orgs.vacancies(o, Role::research), orgs.vacancies(o, Role::engineering)}};
-  std::vector<double> raid_committed(m.offensives.size(), 0.0);  // package value promised
-  m.decisions.clear();
-  if (m.output.size() != orgs.size()) value_outputs(w, m);
-
-  const std::vector<OfferRange> order = auction_order(w, m);
-  // Each talent's offers still open (vacancy, cash, posted floor), with their capped wtp.
-  struct Open {
-    std::uint32_t offer;
-    std::int32_t raid;
-    double wtp;
-  };
-  std::vector<Open> open;
-  // Clearing visits talents in ability order, so their columns and offers are random reads,
-  // fetched ahead in stages: a talent's offers; its role; then, if one of its offers is still
-  // open as things stand (a closed offer stays closed), the columns its valuation reads.
+  const auto count = static_cast<std::ptrdiff_t>(last - first);
+  // Talents come in ability order, so their columns and offers are random reads, fetched
+  // ahead in stages: a talent's offers; its role and its offers' organisations' room; then,
+  // when one of its offers is open, the columns valued below.
+  constexpr std::size_t kAhead = 12;
   auto prefetch_if_open = [&](const OfferRange& ahead) {
     const std::uint32_t i = m.offers[ahead.begin].talent;
     const int k = static_cast<int>(t.role[i]);
     for (std::uint32_t j = ahead.begin; j < ahead.end; ++j) {
-      const Room& left = room[m.offers[j].org];
-      if (m.offensive_of(j) < 0 &&
-          (left.hired[k] >= left.vacancies[k] || left.cash_left - left.committed <= 0))
-        continue;
+      if (open_wtp(w, m, promised, j, k) < 0) continue;
       __builtin_prefetch(&t.employer[i]);
       __builtin_prefetch(&t.ability[i]);
       __builtin_prefetch(&t.uid[i]);
@@ -138,157 +165,219 @@ void clear_auctions(World& w, MonthState& m) {
       return;
     }
   };
-  constexpr std::size_t kAhead = 12;
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    const OfferRange& range = order[r];
+  auto value_bidder = [&](std::ptrdiff_t b) {
+    const std::size_t r = first + static_cast<std::size_t>(b);
     if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
-    if (r + 2 * kAhead / 3 < order.size())
-      __builtin_prefetch(&t.role[m.offers[order[r + 2 * kAhead / 3].begin].talent]);
+    if (r + 2 * kAhead / 3 < order.size()) {
+      const OfferRange& ahead = order[r + 2 * kAhead / 3];
+      __builtin_prefetch(&t.role[m.offers[ahead.begin].talent]);
+      for (std::uint32_t j = ahead.begin; j < ahead.end; ++j)
+        __builtin_prefetch(&promised.room[m.offers[j].org]);
+    }
     if (r + kAhead / 3 < order.size()) prefetch_if_open(order[r + kAhead / 3]);
+    const OfferRange& range = order[r];
+    Bidder& bidder = bidders[static_cast<std::size_t>(b)];
     const std::uint32_t i = m.offers[range.begin].talent;
-    const Role role = t.role[i];
-    const int k = static_cast<int>(role);
-
-    // Outside offers, re-priced with what is left of each organisation's vacancies and cash
-    // (an offensive's offer: of the offensive's budget, outside the vacancies). Most offers
-    // are closed by the time their talent's turn comes, so this screen reads only the role;
-    // the talent's other columns are read when an offer is still open (decision 025).
-    open.clear();
+    const std::uint32_t values = bidder.values;
+    bidder = Bidder{};
+    bidder.values = values;
+    bidder.talent = i;
+    bidder.role = static_cast<int>(t.role[i]);
     for (std::uint32_t j = range.begin; j < range.end; ++j) {
-      const Offer& offer = m.offers[j];
-      const std::size_t o = offer.org;
-      const std::int32_t raid = m.offensive_of(j);
-      // The offer's wtp is min(value, max_offer, month-start cash); the cash left now is at
-      // most the month-start cash, so capping by it gives min(value, max_offer, cash left).
-      if (raid >= 0) {
-        const OffensiveTerms& terms = m.offensives[raid];
-        const double cash = (terms.budget_left - raid_committed[raid]) / 4.0;
-        if (cash <= 0) continue;
-        ++m.event_counts[terms.event].offers;
-        open.push_back({j, raid, std::min(offer.wtp, cash)});
-      } else {
-        const Room& left = room[o];
-        if (left.hired[k] >= left.vacancies[k]) continue;
-        const double cash = left.cash_left - left.committed;
-        if (cash <= 0) continue;
-        const double wtp = std::min(offer.wtp, cash);
-        if (wtp < orgs.min_offer[o]) continue;  // it can no longer pay its posted floor
-        open.push_back({j, raid, wtp});
-      }
+      if (open_wtp(w, m, promised, j, bidder.role) < 0) continue;
+      valuations[bidder.values + (j - range.begin)] = {non_money_utility(w, m, i, m.offers[j].org),
+                                                       kappa_for(w, i, m.offers[j].org)};
+      bidder.valued = true;
     }
-    // No outside option is open (vacancies filled, cash spent): nothing changes, and neither
-    // the talent nor the incumbent need be valued (draws are keyed, so skipping shifts none).
-    if (open.empty()) continue;
+    if (!bidder.valued) return;
+    bidder.employed = t.employer[i].valid();
+    bidder.forfeited = bidder.employed ? t.unvested[i] : 0.0;
+    bidder.w_money = t.prefs[i].w_money;
+    bidder.wage = t.wage[i];
+    bidder.held = restraints_of(w, m, i);
+    if (!bidder.employed) {
+      bidder.floor = reservation_wage(w, i);
+      bidder.reservation = reservation_utility(w, m, i);
+      return;
+    }
+    bidder.floor = t.wage[i] * (1.0 + w.params.move_raise_floor);
+    const std::size_t incumbent = t.employer[i].index();
+    bidder.incumbent = incumbent;
+    bidder.stay_non_money = non_money_utility(w, m, i, incumbent);
+    bidder.stay_kappa = kappa_for(w, i, incumbent);
+    bidder.counters =
+        m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
+        orgs.counter_probability[incumbent];
+    if (bidder.counters)
+      bidder.counter_value =
+          orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
+          marginal_value_member(w, incumbent, t.role[i], t.ability[i], m.output[incumbent]);
+  };
+  if (m.threads > 1) {
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+    for (std::ptrdiff_t b = 0; b < count; ++b) value_bidder(b);
+  } else {
+    for (std::ptrdiff_t b = 0; b < count; ++b) value_bidder(b);
+  }
+}
 
-    const double ability = t.ability[i];
-    const bool employed = t.employer[i].valid();
-    const double forfeited = employed ? t.unvested[i] : 0.0;
-    const double w_money = t.prefs[i].w_money;
-    Restraints held = restraints_of(w, m, i);
-    double best_u = kMinusInfinity, second_u = kMinusInfinity;
-    std::size_t best = 0;
-    std::int32_t best_raid = -1;
-    double best_max_money = 0, best_non_money = 0;
-    for (const Open& offer : open) {
-      const std::size_t o = m.offers[offer.offer].org;
-      // A mover's money-equivalent is the spend less the forfeited equity spread over H.
-      const double money = offer.wtp - forfeited / horizon;
-      const double max_money = money * held.wait_factor;
-      if (max_money <= 0 && !held.any()) continue;
-      const double non_money = non_money_utility(w, m, i, o);
-      const double kappa = kappa_for(w, i, o);
-      const double u = utility_at(kappa, w_money, max_money, non_money);  // -inf if <= 0
-      if (held.any()) {
-        held.best_without_wait =
-            std::max(held.best_without_wait, utility_at(kappa, w_money, money, non_money));
-        held.best_without_grant =
-            std::max(held.best_without_grant,
-                     utility_at(kappa, w_money,
-                                (money + held.grant_left / horizon) * held.wait_factor, non_money));
-      }
-      if (u > best_u) {
-        second_u = best_u;
-        best_u = u, best = o, best_raid = offer.raid, best_max_money = max_money,
-        best_non_money = non_money;
-      } else if (u > second_u) {
-        second_u = u;
-      }
-    }
-    // No outside option survived (vacancies filled, cash spent): nothing changes, and the
-    // incumbent's side need not be valued (its draws are keyed, so skipping them shifts none).
-    if (best_u == kMinusInfinity && held.best_without_grant == kMinusInfinity &&
-        held.best_without_wait == kMinusInfinity)
-      continue;
+// The money-equivalent at kappa that gives utility u (indifference_money with kappa given).
+double money_for(double kappa, double w_money, double u, double non_money) {
+  return std::exp((u - non_money) / w_money) / kappa;
+}
 
-    // Staying: with the incumbent (who may counter) or unemployed at the reservation wage.
-    Incumbent stay;
-    std::size_t incumbent = 0;
-    if (employed) {
-      incumbent = t.employer[i].index();
-      stay.non_money = non_money_utility(w, m, i, incumbent);
-      stay.max_money = t.wage[i];
-      const bool counters =
-          m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
-          orgs.counter_probability[incumbent];
-      if (counters) {
-        const double cap =
-            std::min({orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
-                          marginal_value_member(w, incumbent, role, ability, m.output[incumbent]),
-                      static_cast<double>(orgs.max_offer[incumbent]),
-                      t.wage[i] + room[incumbent].cash_left - room[incumbent].committed});
-        stay.max_money = std::max(stay.max_money, cap);
-      }
-      stay.best_utility = utility(w, i, incumbent, stay.max_money, stay.non_money);
-    } else {
-      stay.best_utility = reservation_utility(w, m, i);
+// One talent's auction, in clearing order: the offers still open, the best and the runner-up
+// against the stay option; records the decision and what it promises.
+void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const OfferRange& range,
+                   const Valuation* valuations, Promised& promised) {
+  const auto& orgs = w.orgs;
+  const double horizon = w.params.vesting_years;
+  const int k = bidder.role;
+  const double w_money = bidder.w_money;
+  Restraints held = bidder.held;
+  double best_u = kMinusInfinity, second_u = kMinusInfinity;
+  std::size_t best = 0;
+  std::int32_t best_raid = -1;
+  double best_max_money = 0, best_non_money = 0, best_kappa = 1;
+  for (std::uint32_t j = range.begin; j < range.end; ++j) {
+    const double wtp = open_wtp(w, m, promised, j, k);
+    if (wtp < 0) continue;
+    const std::int32_t raid = m.offensive_of(j);
+    if (raid >= 0) ++m.event_counts[m.offensives[raid].event].offers;
+    const Valuation& value = valuations[j - range.begin];
+#ifdef MERCATO_CHECK_INVARIANTS
+    if (!(value.kappa > 0)) throw InvariantViolation("invariant: an open offer was not valued");
+#endif
+    // A mover's money-equivalent is the spend less the forfeited equity spread over H.
+    const double money = wtp - bidder.forfeited / horizon;
+    const double max_money = money * held.wait_factor;
+    if (max_money <= 0 && !held.any()) continue;
+    const double u = utility_at(value.kappa, w_money, max_money, value.non_money);  // -inf if <= 0
+    if (held.any()) {
+      held.best_without_wait = std::max(held.best_without_wait,
+                                        utility_at(value.kappa, w_money, money, value.non_money));
+      held.best_without_grant = std::max(
+          held.best_without_grant,
+          utility_at(value.kappa, w_money, (money + held.grant_left / horizon) * held.wait_factor,
+                     value.non_money));
     }
+    if (u > best_u) {
+      second_u = best_u;
+      best_u = u, best = m.offers[j].org, best_raid = raid, best_max_money = max_money,
+      best_non_money = value.non_money, best_kappa = value.kappa;
+    } else if (u > second_u) {
+      second_u = u;
+    }
+  }
+  // No outside option survived (vacancies filled, cash spent): nothing changes.
+  if (best_u == kMinusInfinity && held.best_without_grant == kMinusInfinity &&
+      held.best_without_wait == kMinusInfinity)
+    return;
 
-    if (best_u <= stay.best_utility) {
-      // Stays. Would it have left without a grant or a non-compete?
-      if (held.grant_event >= 0 && held.best_without_grant > stay.best_utility)
-        ++m.event_counts[held.grant_event].departures_avoided;
-      if (held.non_compete_event >= 0 && held.best_without_wait > stay.best_utility)
-        ++m.event_counts[held.non_compete_event].departures_avoided;
-      if (best_u == kMinusInfinity) continue;
-      // The incumbent keeps the talent; it pays only what matches the best outside option.
-      if (!employed) continue;
-      const double current = utility(w, i, incumbent, t.wage[i], stay.non_money);
-      if (best_u <= current) continue;
-      const double wage = std::clamp(indifference_money(w, i, incumbent, best_u, stay.non_money),
-                                     static_cast<double>(t.wage[i]), stay.max_money);
-      room[incumbent].committed += wage - t.wage[i];
-      m.decisions.push_back({Decision::Kind::counter, i, t.employer[i], wage, 0.0});
-      continue;
+  // Staying: with the incumbent, who may counter up to counter_share of its own willingness
+  // to pay to keep the talent (and what its cash allows), or unemployed.
+  const std::size_t incumbent = bidder.incumbent;
+  double stay_max_money = bidder.wage, stay_u = bidder.reservation;
+  if (bidder.employed) {
+    if (bidder.counters) {
+      const Room& own = promised.room[incumbent];
+      stay_max_money =
+          std::max(stay_max_money,
+                   std::min({bidder.counter_value, static_cast<double>(orgs.max_offer[incumbent]),
+                             bidder.wage + own.cash_left - own.committed}));
     }
+    stay_u = stay_max_money <= 0
+                 ? kMinusInfinity
+                 : utility_at(bidder.stay_kappa, w_money, stay_max_money, bidder.stay_non_money);
+  }
 
-    // The winner pays the money-equivalent that makes the talent indifferent to the runner-up
-    // (second price), at least a raise over the current wage, at most its own maximum.
-    const double runner_up = std::max(second_u, stay.best_utility);
-    // An organisation's posted floor (min_offer) binds too, for its ordinary hires.
-    const double floor =
-        std::max(employed ? t.wage[i] * (1.0 + w.params.move_raise_floor) : reservation_wage(w, i),
-                 best_raid >= 0 ? 0.0 : static_cast<double>(orgs.min_offer[best]));
-    // Under a non-compete the talent values the package net of the wait (wait_factor); the
-    // organisation pays the package itself.
-    const double money =
-        std::min(std::max(indifference_money(w, i, best, runner_up, best_non_money),
-                          floor * held.wait_factor),
-                 best_max_money) /
-        held.wait_factor;
-    // The signing bonus buys out the forfeited equity first (buyout_ratio); the rest of the
-    // money-equivalent is wage: money = wage + (bonus - forfeited) / H.
-    const double buyout =
-        best_raid >= 0 ? m.offensives[best_raid].buyout_ratio : orgs.buyout_ratio[best];
-    const double bonus = buyout * forfeited;
-    const double wage = money + (forfeited - bonus) / horizon;
-    if (best_raid >= 0) {
-      raid_committed[best_raid] += 4.0 * wage + bonus;
-    } else {
-      room[best].hired[k] += 1;
-      room[best].committed += wage + bonus / horizon;
+  if (best_u <= stay_u) {
+    // Stays. Would it have left without a grant or a non-compete?
+    if (held.grant_event >= 0 && held.best_without_grant > stay_u)
+      ++m.event_counts[held.grant_event].departures_avoided;
+    if (held.non_compete_event >= 0 && held.best_without_wait > stay_u)
+      ++m.event_counts[held.non_compete_event].departures_avoided;
+    if (best_u == kMinusInfinity || !bidder.employed) return;
+    // The incumbent keeps the talent; it pays only what matches the best outside option.
+    const double current = bidder.wage <= 0 ? kMinusInfinity
+                                            : utility_at(bidder.stay_kappa, w_money, bidder.wage,
+                                                         bidder.stay_non_money);
+    if (best_u <= current) return;
+    const double wage =
+        std::clamp(money_for(bidder.stay_kappa, w_money, best_u, bidder.stay_non_money),
+                   bidder.wage, stay_max_money);
+    promised.room[incumbent].committed += wage - bidder.wage;
+    m.decisions.push_back({Decision::Kind::counter, bidder.talent,
+                           OrgId(static_cast<std::uint32_t>(incumbent)), wage, 0.0});
+    return;
+  }
+
+  // The winner pays the money-equivalent that makes the talent indifferent to the runner-up
+  // (second price), at least a raise over the current wage, at most its own maximum.
+  const double runner_up = std::max(second_u, stay_u);
+  // An organisation's posted floor (min_offer) binds too, for its ordinary hires.
+  const double floor =
+      std::max(bidder.floor, best_raid >= 0 ? 0.0 : static_cast<double>(orgs.min_offer[best]));
+  // Under a non-compete the talent values the package net of the wait (wait_factor); the
+  // organisation pays the package itself.
+  const double money = std::min(std::max(money_for(best_kappa, w_money, runner_up, best_non_money),
+                                         floor * held.wait_factor),
+                                best_max_money) /
+                       held.wait_factor;
+  // The signing bonus buys out the forfeited equity first (buyout_ratio); the rest of the
+  // money-equivalent is wage: money = wage + (bonus - forfeited) / H.
+  const double buyout =
+      best_raid >= 0 ? m.offensives[best_raid].buyout_ratio : orgs.buyout_ratio[best];
+  const double bonus = buyout * bidder.forfeited;
+  const double wage = money + (bidder.forfeited - bonus) / horizon;
+  if (best_raid >= 0) {
+    promised.raid_committed[best_raid] += 4.0 * wage + bonus;
+  } else {
+    promised.room[best].hired[k] += 1;
+    promised.room[best].committed += wage + bonus / horizon;
+  }
+  m.decisions.push_back({Decision::Kind::move, bidder.talent,
+                         OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});
+}
+
+}  // namespace
+
+// Talents are cleared in blocks: each block's bidders are valued together (on threads), then
+// their auctions run one by one in clearing order. The outcome does not depend on the block
+// size: a valuation is a function of its talent and organisation only, and every offer open at
+// a talent's turn was open at its block's start, so it was valued.
+void clear_auctions(World& w, MonthState& m) {
+  const auto& orgs = w.orgs;
+  Promised promised;
+  promised.room.resize(orgs.size());
+  for (std::size_t o = 0; o < orgs.size(); ++o)
+    promised.room[o] = {orgs.cash_left(o),
+                        0.0,
+                        {orgs.vacancies(o, Role::research), orgs.vacancies(o, Role::engineering)}};
+  promised.raid_committed.assign(m.offensives.size(), 0.0);
+  m.decisions.clear();
+  if (m.output.size() != orgs.size()) value_outputs(w, m);
+
+  const std::vector<OfferRange> order = auction_order(w, m);
+  // Small blocks on one thread (fewer offers valued that close before their turn), larger
+  // ones on several (fewer parallel regions).
+  const std::size_t block = m.threads > 1 ? 2048 : 64;
+  std::vector<Bidder> bidders(std::min(block, order.size()));
+  std::vector<Valuation> valuations;  // the block's offers, bidder by bidder
+  for (std::size_t first = 0; first < order.size(); first += block) {
+    const std::size_t last = std::min(order.size(), first + block);
+    std::uint32_t offers = 0;
+    for (std::size_t r = first; r < last; ++r) {
+      bidders[r - first].values = offers;
+      offers += order[r].end - order[r].begin;
     }
-    m.decisions.push_back(
-        {Decision::Kind::move, i, OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});
+    valuations.assign(offers, Valuation{});
+    value_bidders(w, m, promised, order, first, last, bidders, valuations);
+    for (std::size_t r = first; r < last; ++r) {
+      const Bidder& bidder = bidders[r - first];
+      if (bidder.valued)
+        clear_auction(w, m, bidder, order[r], valuations.data() + bidder.values, promised);
+    }
   }
 }
 
