@@ -21,6 +21,25 @@ HeadhuntingCells::HeadhuntingCells(const World& w, int threads)
     for (std::size_t k = 0; k < cells_; ++k) start_[c * cells_ + k] += start_[(c - 1) * cells_ + k];
 }
 
+void HeadhuntingCells::sort(std::vector<Draw>& draws) const {
+  // end[w]: after the counts and their prefix sums, where the draws of `who` w start; after the
+  // scatter, where they end.
+  std::vector<std::size_t> end((chunks_ << 9) + 1, 0);
+  for (const Draw& d : draws) ++end.at(d.who + 1);
+  for (std::size_t w = 1; w < end.size(); ++w) end[w] += end[w - 1];
+  std::vector<Draw> sorted(draws.size());
+  for (const Draw& d : draws) sorted[end[d.who]++] = d;
+  std::size_t begin = 0;
+  for (std::size_t w = 0; w + 1 < end.size(); ++w) {
+    if (end[w] - begin > 1)
+      std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(begin),
+                sorted.begin() + static_cast<std::ptrdiff_t>(end[w]),
+                [](const Draw& a, const Draw& b) { return a.point < b.point; });
+    begin = end[w];
+  }
+  draws.swap(sorted);
+}
+
 void HeadhuntingCells::find(std::vector<Draw>& draws, int threads) const {
   std::vector<std::size_t> first(chunks_ + 1, 0);
   for (const Draw& d : draws) ++first[d.chunk() + 1];

@@ -44,6 +44,9 @@ class HeadhuntingCells {
     return {point - start_[lo * cells_ + cell], org, static_cast<std::uint32_t>(lo << 9 | cell)};
   }
 
+  // Sorts draws by (who, point), as find() needs them: a counting sort on `who` (chunk and
+  // cell), then each (chunk, cell)'s few draws by point.
+  void sort(std::vector<Draw>& draws) const;
   // Sets each draw's talent (`who`); `draws` sorted by (who, point), points relative to the
   // chunk's start. A point past the chunk's last talent of the cell (rounding) takes that talent.
   void find(std::vector<Draw>& draws, int threads) const;

@@ -180,9 +180,7 @@ void headhunt(const World& w, MonthState& m, const HeadhuntingCells& cells,
     all.insert(all.end(), b.begin(), b.end());
     std::vector<HeadhuntingCells::Draw>().swap(b);
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.who != b.who ? a.who < b.who : a.point < b.point;
-  });
+  cells.sort(all);
   cells.find(all, m.threads);
   auto& found = out.emplace_back();
   for (const auto& d : all)
