@@ -53,6 +53,7 @@ void step_month(World& w, MonthState& m, EventTimeline& events, const PhaseRunne
 struct QuantileScratch {
   static constexpr std::size_t kSmallGroup = 4096;  // below this, plain selection is as fast
   std::vector<std::uint32_t> counts;
+  std::vector<std::uint8_t> wanted;  // per bucket: 1 + the wanted rank it holds, or 0
   std::array<std::vector<float>, 4> kept;
 };
 

@@ -80,16 +80,14 @@ Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
     }
     below += counts[b];
   }
+  // Each wanted bucket names the first wanted rank in it, whose list keeps its values (ranks
+  // sharing a bucket share them, below): one table lookup per value.
+  auto& wanted = scratch.wanted;
+  wanted.assign(counts.size(), 0);
+  for (std::size_t j = 4; j-- > 0;) wanted[bucket[j]] = static_cast<std::uint8_t>(j + 1);
   for (auto& kept : scratch.kept) kept.clear();
-  for (const float* v = begin; v != end; ++v) {
-    const std::uint32_t b = bucket_of(*v);
-    for (std::size_t j = 0; j < 4; ++j) {
-      if (b == bucket[j]) {
-        scratch.kept[j].push_back(*v);
-        break;  // ranks sharing a bucket share its values (below)
-      }
-    }
-  }
+  for (const float* v = begin; v != end; ++v)
+    if (const std::uint8_t j = wanted[bucket_of(*v)]; j != 0) scratch.kept[j - 1].push_back(*v);
   std::array<double, 4> value{};
   for (std::size_t j = 0; j < 4; ++j) {
     std::size_t owner = j;  // the first wanted rank in the same bucket holds its values
@@ -162,8 +160,10 @@ TalentCounts count_talents(const World& w, int threads, std::size_t wage_groups)
         ++cells[talent_cell(regions, t.origin[i].index(), region, employed, tier, t.role[i])];
         if (!employed) continue;
         const std::size_t o = t.employer[i].index();
-        elite[o] += tier == Tier::elite ? 1 : 0;
-        top[o] += tier != Tier::rest ? 1 : 0;
+        if (tier != Tier::rest) {  // most are not: their organisation's counts are not touched
+          ++top[o];
+          if (tier == Tier::elite) ++elite[o];
+        }
         const std::size_t kind =
             region_groups + static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount;
         for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
