@@ -34,23 +34,29 @@ double standard_ability(const Selection& s, bool went_abroad, const Rng::Philox:
   return s.rho * u + std::sqrt(1.0 - s.rho * s.rho) * e;
 }
 
-// A new graduate of region r and role k entering the market in region `at`: no employer,
-// searching, ability drawn from region r's graduate distribution. Returns its index.
-std::size_t add_graduate(World& w, MonthState& m, std::size_t r, int k, RegionId at,
-                         const Selection& selection = {}) {
+// A graduate due this month: region of training r, role k, entering the market in region
+// `at`, with its region's selection for study abroad.
+struct Graduate {
+  std::size_t r;
+  int k;
+  RegionId at;
+  Selection selection;
+};
+
+// Fills row i (uid set) with a new graduate: no employer, searching, ability drawn from region
+// r's graduate distribution, preferences from the personas. Its draws are keyed by its uid, so
+// rows are filled in any order.
+void fill_graduate(World& w, const MonthState& m, std::size_t i, const Graduate& g) {
   auto& t = w.talents;
-  const Region& region = w.regions[r];
-  const std::size_t i = t.size();
-  t.resize(i + 1);
-  t.uid[i] = w.next_uid++;
+  const Region& region = w.regions[g.r];
   const auto b = m.rng.bits(Stream::entry, m.month, t.uid[i], 0);
-  const bool went_abroad = at.index() != r;
+  const bool went_abroad = g.at.index() != g.r;
   t.ability[i] = static_cast<float>(
       std::exp(region.graduate_ability_mu +
-               region.graduate_ability_sigma * standard_ability(selection, went_abroad, b)));
-  t.role[i] = static_cast<Role>(k);
-  t.origin[i] = RegionId(static_cast<std::uint8_t>(r));
-  t.region[i] = at;
+               region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b)));
+  t.role[i] = static_cast<Role>(g.k);
+  t.origin[i] = RegionId(static_cast<std::uint8_t>(g.r));
+  t.region[i] = g.at;
   t.employer[i] = kNoEmployer;
   t.experience[i] = 0;
   t.tenure[i] = 0;
@@ -58,8 +64,6 @@ std::size_t add_graduate(World& w, MonthState& m, std::size_t r, int k, RegionId
   t.unvested[i] = 0;
   t.vest_left[i] = 0;
   draw_preferences(w, m.rng, Stream::entry, m.month, i);
-  ++m.entries;
-  return i;
 }
 
 // Fractional graduates are carried over, so entry is deterministic and unbiased.
@@ -73,6 +77,10 @@ std::size_t due_now(double per_month, double& carry) {
 }  // namespace
 
 void admit_graduates(World& w, MonthState& m) {
+  // Who is due, in the order their uids are given: each region's graduates at home, then
+  // those who studied abroad, by role; then the training programmes' graduates.
+  std::vector<Graduate> due;
+  std::vector<std::int32_t> program_event;  // per graduate: its programme's event, or -1
   const double years = m.growth ? std::max(0, m.month) / 12.0 : 0.0;
   for (std::size_t r = 0; r < w.regions.size(); ++r) {
     Region& region = w.regions[r];
@@ -83,14 +91,14 @@ void admit_graduates(World& w, MonthState& m) {
     selection.abroad = std::min(selection.abroad, 1.0);
     for (int k = 0; k < kRoleCount; ++k) {
       const double per_month = region.graduates_per_year[k] * w.scale * growth / 12.0;
-      for (std::size_t j = due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]);
-           j > 0; --j)
-        add_graduate(w, m, r, k, home, selection);
+      due.insert(due.end(), due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]),
+                 {r, k, home, selection});
       for (StudyFlow& flow : region.study_abroad)
-        for (std::size_t j = due_now(per_month * flow.share, flow.carry[k]); j > 0; --j)
-          add_graduate(w, m, r, k, flow.to, selection);
+        due.insert(due.end(), due_now(per_month * flow.share, flow.carry[k]),
+                   {r, k, flow.to, selection});
     }
   }
+  program_event.assign(due.size(), -1);
   // Training programmes (MODEL.md, Events: training_program): their graduates are marked, so
   // that the programme can report how many it trained and how many stay.
   auto& policy = w.policy;
@@ -101,13 +109,24 @@ void admit_graduates(World& w, MonthState& m) {
     for (int k = 0; k < kRoleCount; ++k) {
       const double share = k == 0 ? intake.research_share : 1.0 - intake.research_share;
       const double per_month = intake.per_year * share * w.scale / 12.0;
-      for (std::size_t j = due_now(per_month, policy.program_carry[e * kRoleCount + k]); j > 0;
-           --j) {
-        const std::size_t i = add_graduate(w, m, intake.region.index(), k, intake.region);
-        policy.program_graduates[w.talents.uid[i]] = intake.event;
-        ++m.event_counts[intake.event].trained;
-      }
+      const std::size_t count = due_now(per_month, policy.program_carry[e * kRoleCount + k]);
+      due.insert(due.end(), count, {intake.region.index(), k, intake.region, Selection{}});
+      program_event.insert(program_event.end(), count, intake.event);
     }
+  }
+
+  // The rows, then their draws on the month's threads.
+  auto& t = w.talents;
+  const std::size_t first = t.size();
+  t.resize(first + due.size());
+  for (std::size_t g = 0; g < due.size(); ++g) t.uid[first + g] = w.next_uid++;
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+  for (std::size_t g = 0; g < due.size(); ++g) fill_graduate(w, m, first + g, due[g]);
+  m.entries += static_cast<std::int64_t>(due.size());
+  for (std::size_t g = 0; g < due.size(); ++g) {
+    if (program_event[g] < 0) continue;
+    policy.program_graduates[t.uid[first + g]] = program_event[g];
+    ++m.event_counts[program_event[g]].trained;
   }
 }
 
