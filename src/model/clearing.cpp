@@ -136,88 +136,103 @@ struct Valuation {
   double kappa = 0;  // > 0 once valued
 };
 
+// Talents come in ability order, so their columns and offers are random reads, fetched ahead
+// of the talent at `r` in stages: a talent's offers twelve ahead; its role and its offers'
+// room records eight ahead; four ahead, when one of its offers is open as things stand, the
+// columns value_bidder reads.
+[[gnu::always_inline]] inline void prefetch_ahead(const World& w, const MonthState& m,
+                                                  const Promised& promised,
+                                                  const std::vector<OfferRange>& order,
+                                                  std::size_t r) {
+  const auto& t = w.talents;
+  constexpr std::size_t kAhead = 12;
+  if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
+  if (r + 2 * kAhead / 3 < order.size()) {
+    const OfferRange& ahead = order[r + 2 * kAhead / 3];
+    __builtin_prefetch(&t.role[m.offers[ahead.begin].talent]);
+    for (std::uint32_t j = ahead.begin; j < ahead.end; ++j)
+      __builtin_prefetch(&promised.room[m.offers[j].org]);
+  }
+  if (r + kAhead / 3 >= order.size()) return;
+  const OfferRange& ahead = order[r + kAhead / 3];
+  const std::uint32_t i = m.offers[ahead.begin].talent;
+  const int k = static_cast<int>(t.role[i]);
+  for (std::uint32_t j = ahead.begin; j < ahead.end; ++j) {
+    if (open_wtp(w, m, promised, j, k) < 0) continue;
+    __builtin_prefetch(&t.employer[i]);
+    __builtin_prefetch(&t.ability[i]);
+    __builtin_prefetch(&t.uid[i]);
+    __builtin_prefetch(&t.unvested[i]);
+    __builtin_prefetch(&t.wage[i]);
+    __builtin_prefetch(&t.region[i]);
+    __builtin_prefetch(&t.origin[i]);
+    __builtin_prefetch(&t.prefs[i]);
+    return;
+  }
+}
+
+// Values one bidder (its offers `range`) against what is promised: `valued` when one of its
+// offers is open, and then everything its auction reads; its open offers' valuations go to
+// `valuations` (one slot per offer of the range).
+[[gnu::always_inline]] inline void value_bidder(const World& w, const MonthState& m,
+                                                const Promised& promised, const OfferRange& range,
+                                                Bidder& bidder, Valuation* valuations) {
+  const auto& t = w.talents;
+  const auto& orgs = w.orgs;
+  const std::uint32_t i = m.offers[range.begin].talent;
+  const std::uint32_t values = bidder.values;
+  bidder = Bidder{};
+  bidder.values = values;
+  bidder.talent = i;
+  bidder.role = static_cast<int>(t.role[i]);
+  for (std::uint32_t j = range.begin; j < range.end; ++j) {
+    if (open_wtp(w, m, promised, j, bidder.role) < 0) continue;
+    valuations[j - range.begin] = {non_money_utility(w, m, i, m.offers[j].org),
+                                   kappa_for(w, i, m.offers[j].org)};
+    bidder.valued = true;
+  }
+  if (!bidder.valued) return;
+  bidder.employed = t.employer[i].valid();
+  bidder.forfeited = bidder.employed ? t.unvested[i] : 0.0;
+  bidder.w_money = t.prefs[i].w_money;
+  bidder.wage = t.wage[i];
+  bidder.held = restraints_of(w, m, i);
+  if (!bidder.employed) {
+    bidder.floor = reservation_wage(w, i);
+    bidder.reservation = reservation_utility(w, m, i);
+    return;
+  }
+  bidder.floor = t.wage[i] * (1.0 + w.params.move_raise_floor);
+  const std::size_t incumbent = t.employer[i].index();
+  bidder.incumbent = incumbent;
+  bidder.stay_non_money = non_money_utility(w, m, i, incumbent);
+  bidder.stay_kappa = kappa_for(w, i, incumbent);
+  bidder.counters =
+      m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
+      orgs.counter_probability[incumbent];
+  if (bidder.counters)
+    bidder.counter_value =
+        orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
+        marginal_value_member(w, incumbent, t.role[i], t.ability[i], m.output[incumbent]);
+}
+
 // Values the bidders order[first, last) against what was promised before the first of them:
 // an offer closed then is closed at its talent's turn, so only offers open then are valued.
 // Each bidder is independent of the others, so they are valued on the month's threads.
 void value_bidders(const World& w, const MonthState& m, const Promised& promised,
                    const std::vector<OfferRange>& order, std::size_t first, std::size_t last,
                    std::vector<Bidder>& bidders, std::vector<Valuation>& valuations) {
-  const auto& t = w.talents;
-  const auto& orgs = w.orgs;
+  auto value = [&](std::size_t r) {
+    prefetch_ahead(w, m, promised, order, r);
+    Bidder& bidder = bidders[r - first];
+    value_bidder(w, m, promised, order[r], bidder, valuations.data() + bidder.values);
+  };
   const auto count = static_cast<std::ptrdiff_t>(last - first);
-  // Talents come in ability order, so their columns and offers are random reads, fetched
-  // ahead in stages: a talent's offers; its role and its offers' organisations' room; then,
-  // when one of its offers is open, the columns valued below.
-  constexpr std::size_t kAhead = 12;
-  auto prefetch_if_open = [&](const OfferRange& ahead) {
-    const std::uint32_t i = m.offers[ahead.begin].talent;
-    const int k = static_cast<int>(t.role[i]);
-    for (std::uint32_t j = ahead.begin; j < ahead.end; ++j) {
-      if (open_wtp(w, m, promised, j, k) < 0) continue;
-      __builtin_prefetch(&t.employer[i]);
-      __builtin_prefetch(&t.ability[i]);
-      __builtin_prefetch(&t.uid[i]);
-      __builtin_prefetch(&t.unvested[i]);
-      __builtin_prefetch(&t.wage[i]);
-      __builtin_prefetch(&t.region[i]);
-      __builtin_prefetch(&t.origin[i]);
-      __builtin_prefetch(&t.prefs[i]);
-      return;
-    }
-  };
-  auto value_bidder = [&](std::ptrdiff_t b) {
-    const std::size_t r = first + static_cast<std::size_t>(b);
-    if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
-    if (r + 2 * kAhead / 3 < order.size()) {
-      const OfferRange& ahead = order[r + 2 * kAhead / 3];
-      __builtin_prefetch(&t.role[m.offers[ahead.begin].talent]);
-      for (std::uint32_t j = ahead.begin; j < ahead.end; ++j)
-        __builtin_prefetch(&promised.room[m.offers[j].org]);
-    }
-    if (r + kAhead / 3 < order.size()) prefetch_if_open(order[r + kAhead / 3]);
-    const OfferRange& range = order[r];
-    Bidder& bidder = bidders[static_cast<std::size_t>(b)];
-    const std::uint32_t i = m.offers[range.begin].talent;
-    const std::uint32_t values = bidder.values;
-    bidder = Bidder{};
-    bidder.values = values;
-    bidder.talent = i;
-    bidder.role = static_cast<int>(t.role[i]);
-    for (std::uint32_t j = range.begin; j < range.end; ++j) {
-      if (open_wtp(w, m, promised, j, bidder.role) < 0) continue;
-      valuations[bidder.values + (j - range.begin)] = {non_money_utility(w, m, i, m.offers[j].org),
-                                                       kappa_for(w, i, m.offers[j].org)};
-      bidder.valued = true;
-    }
-    if (!bidder.valued) return;
-    bidder.employed = t.employer[i].valid();
-    bidder.forfeited = bidder.employed ? t.unvested[i] : 0.0;
-    bidder.w_money = t.prefs[i].w_money;
-    bidder.wage = t.wage[i];
-    bidder.held = restraints_of(w, m, i);
-    if (!bidder.employed) {
-      bidder.floor = reservation_wage(w, i);
-      bidder.reservation = reservation_utility(w, m, i);
-      return;
-    }
-    bidder.floor = t.wage[i] * (1.0 + w.params.move_raise_floor);
-    const std::size_t incumbent = t.employer[i].index();
-    bidder.incumbent = incumbent;
-    bidder.stay_non_money = non_money_utility(w, m, i, incumbent);
-    bidder.stay_kappa = kappa_for(w, i, incumbent);
-    bidder.counters =
-        m.rng.uniform(Stream::counter, m.month, t.uid[i], static_cast<std::uint32_t>(incumbent)) <
-        orgs.counter_probability[incumbent];
-    if (bidder.counters)
-      bidder.counter_value =
-          orgs.counter_share[incumbent] * orgs.value_share[incumbent] *
-          marginal_value_member(w, incumbent, t.role[i], t.ability[i], m.output[incumbent]);
-  };
   if (m.threads > 1) {
 #pragma omp parallel for schedule(static) num_threads(m.threads)
-    for (std::ptrdiff_t b = 0; b < count; ++b) value_bidder(b);
+    for (std::ptrdiff_t b = 0; b < count; ++b) value(first + static_cast<std::size_t>(b));
   } else {
-    for (std::ptrdiff_t b = 0; b < count; ++b) value_bidder(b);
+    for (std::size_t r = first; r < last; ++r) value(r);
   }
 }
 

@@ -374,7 +374,8 @@ TEST(Search, ExitAndSeekDrawsOfOneBlockAreIndependent) {
 TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
   // 20,000 talents over three chunks, employed in two regions (a cell is region x role), a
   // tenth unemployed; each cell drawn 100,000 times: every draw is an employed talent of the
-  // cell, at frequencies proportional to its ability (chi-square), for 1 and 2 threads alike.
+  // cell, at frequencies proportional to its ability (chi-square), for 1 and 2 threads alike;
+  // the draws' counting sort orders them as a comparison sort would.
   WorldBuilder b;
   const RegionId x = b.region("X"), y = b.region("Y");
   const OrgId ox = b.org("OX", x), oy = b.org("OY", y);
@@ -400,9 +401,18 @@ TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
                               static_cast<std::uint32_t>(c));
       draws.push_back(cells.draw(static_cast<std::uint32_t>(c), c, Rng::to_unit53(w[0], w[1])));
     }
-  std::sort(draws.begin(), draws.end(), [](const auto& a, const auto& b) {
+  // The engine's counting sort gives the order of a comparison sort by (who, point).
+  auto compared = draws;
+  std::sort(compared.begin(), compared.end(), [](const auto& a, const auto& b) {
     return a.who != b.who ? a.who < b.who : a.point < b.point;
   });
+  cells.sort(draws);
+  ASSERT_EQ(draws.size(), compared.size());
+  for (std::size_t d = 0; d < draws.size(); ++d) {
+    ASSERT_EQ(draws[d].who, compared[d].who);
+    ASSERT_EQ(draws[d].point, compared[d].point);
+    ASSERT_EQ(draws[d].org, compared[d].org);
+  }
   auto two = draws;
   cells.find(draws, 1);
   cells.find(two, 2);
