@@ -236,11 +236,6 @@ void value_bidders(const World& w, const MonthState& m, const Promised& promised
   }
 }
 
-// The money-equivalent at kappa that gives utility u (indifference_money with kappa given).
-double money_for(double kappa, double w_money, double u, double non_money) {
-  return std::exp((u - non_money) / w_money) / kappa;
-}
-
 // One talent's auction, in clearing order: the offers still open, the best and the runner-up
 // against the stay option; records the decision and what it promises.
 void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const OfferRange& range,
@@ -301,9 +296,7 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
                    std::min({bidder.counter_value, static_cast<double>(orgs.max_offer[incumbent]),
                              bidder.wage + own.cash_left - own.committed}));
     }
-    stay_u = stay_max_money <= 0
-                 ? kMinusInfinity
-                 : utility_at(bidder.stay_kappa, w_money, stay_max_money, bidder.stay_non_money);
+    stay_u = utility_at(bidder.stay_kappa, w_money, stay_max_money, bidder.stay_non_money);
   }
 
   if (best_u <= stay_u) {
@@ -314,12 +307,11 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
       ++m.event_counts[held.non_compete_event].departures_avoided;
     if (best_u == kMinusInfinity || !bidder.employed) return;
     // The incumbent keeps the talent; it pays only what matches the best outside option.
-    const double current = bidder.wage <= 0 ? kMinusInfinity
-                                            : utility_at(bidder.stay_kappa, w_money, bidder.wage,
-                                                         bidder.stay_non_money);
+    const double current =
+        utility_at(bidder.stay_kappa, w_money, bidder.wage, bidder.stay_non_money);
     if (best_u <= current) return;
     const double wage =
-        std::clamp(money_for(bidder.stay_kappa, w_money, best_u, bidder.stay_non_money),
+        std::clamp(indifference_money_at(bidder.stay_kappa, w_money, best_u, bidder.stay_non_money),
                    bidder.wage, stay_max_money);
     promised.room[incumbent].committed += wage - bidder.wage;
     m.decisions.push_back({Decision::Kind::counter, bidder.talent,
@@ -335,10 +327,11 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
       std::max(bidder.floor, best_raid >= 0 ? 0.0 : static_cast<double>(orgs.min_offer[best]));
   // Under a non-compete the talent values the package net of the wait (wait_factor); the
   // organisation pays the package itself.
-  const double money = std::min(std::max(money_for(best_kappa, w_money, runner_up, best_non_money),
-                                         floor * held.wait_factor),
-                                best_max_money) /
-                       held.wait_factor;
+  const double money =
+      std::min(std::max(indifference_money_at(best_kappa, w_money, runner_up, best_non_money),
+                        floor * held.wait_factor),
+               best_max_money) /
+      held.wait_factor;
   // The signing bonus buys out the forfeited equity first (buyout_ratio); the rest of the
   // money-equivalent is wage: money = wage + (bonus - forfeited) / H.
   const double buyout =

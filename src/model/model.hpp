@@ -191,6 +191,10 @@ inline double utility_at(double kappa, double w_money, double money, double non_
 }
 // The money-equivalent at o that gives utility u (closed form, since money enters as a log).
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u, double non_money);
+// The same with kappa given.
+inline double indifference_money_at(double kappa, double w_money, double u, double non_money) {
+  return std::exp((u - non_money) / w_money) / kappa;
+}
 
 // --- the phases, in MODEL.md's order ---
 void run_lifecycle(World& w, MonthState& m);

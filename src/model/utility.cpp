@@ -67,8 +67,7 @@ double utility(const World& w, std::size_t i, std::size_t o, double money, doubl
 
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
                           double non_money) {
-  const double kappa = kappa_for(w, i, o);
-  return std::exp((u - non_money) / w.talents.prefs[i].w_money) / kappa;
+  return indifference_money_at(kappa_for(w, i, o), w.talents.prefs[i].w_money, u, non_money);
 }
 
 }  // namespace mercato
