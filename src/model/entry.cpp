@@ -35,12 +35,14 @@ double standard_ability(const Selection& s, bool went_abroad, const Rng::Philox:
 }
 
 // A graduate due this month: region of training r, role k, entering the market in region
-// `at`, with its region's selection for study abroad.
+// `at`, with its region's selection for study abroad; a training programme's graduate has the
+// programme's event.
 struct Graduate {
   std::size_t r;
   int k;
   RegionId at;
   Selection selection;
+  int program_event = -1;
 };
 
 // Fills row i (uid set) with a new graduate: no employer, searching, ability drawn from region
@@ -80,7 +82,6 @@ void admit_graduates(World& w, MonthState& m) {
   // Who is due, in the order their uids are given: each region's graduates at home, then
   // those who studied abroad, by role; then the training programmes' graduates.
   std::vector<Graduate> due;
-  std::vector<std::int32_t> program_event;  // per graduate: its programme's event, or -1
   const double years = m.growth ? std::max(0, m.month) / 12.0 : 0.0;
   for (std::size_t r = 0; r < w.regions.size(); ++r) {
     Region& region = w.regions[r];
@@ -92,13 +93,12 @@ void admit_graduates(World& w, MonthState& m) {
     for (int k = 0; k < kRoleCount; ++k) {
       const double per_month = region.graduates_per_year[k] * w.scale * growth / 12.0;
       due.insert(due.end(), due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]),
-                 {r, k, home, selection});
+                 {r, k, home, selection, -1});
       for (StudyFlow& flow : region.study_abroad)
         due.insert(due.end(), due_now(per_month * flow.share, flow.carry[k]),
-                   {r, k, flow.to, selection});
+                   {r, k, flow.to, selection, -1});
     }
   }
-  program_event.assign(due.size(), -1);
   // Training programmes (MODEL.md, Events: training_program): their graduates are marked, so
   // that the programme can report how many it trained and how many stay.
   auto& policy = w.policy;
@@ -110,8 +110,8 @@ void admit_graduates(World& w, MonthState& m) {
       const double share = k == 0 ? intake.research_share : 1.0 - intake.research_share;
       const double per_month = intake.per_year * share * w.scale / 12.0;
       const std::size_t count = due_now(per_month, policy.program_carry[e * kRoleCount + k]);
-      due.insert(due.end(), count, {intake.region.index(), k, intake.region, Selection{}});
-      program_event.insert(program_event.end(), count, intake.event);
+      due.insert(due.end(), count,
+                 {intake.region.index(), k, intake.region, Selection{}, intake.event});
     }
   }
 
@@ -124,9 +124,9 @@ void admit_graduates(World& w, MonthState& m) {
   for (std::size_t g = 0; g < due.size(); ++g) fill_graduate(w, m, first + g, due[g]);
   m.entries += static_cast<std::int64_t>(due.size());
   for (std::size_t g = 0; g < due.size(); ++g) {
-    if (program_event[g] < 0) continue;
-    policy.program_graduates[t.uid[first + g]] = program_event[g];
-    ++m.event_counts[program_event[g]].trained;
+    if (due[g].program_event < 0) continue;
+    policy.program_graduates[t.uid[first + g]] = due[g].program_event;
+    ++m.event_counts[due[g].program_event].trained;
   }
 }
 
