@@ -123,8 +123,11 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
         if (t.employer[i] != OrgId(o)) pairs.push_back({static_cast<std::uint32_t>(i), o});
       }
       // Talents come in order, so with each one's few pairs sorted by organisation the
-      // applications are sorted as a whole (search_candidates merges, not sorts, them).
-      std::sort(pairs.begin() + static_cast<std::ptrdiff_t>(own), pairs.end());
+      // applications are sorted as a whole (search_candidates merges, not sorts, them). A
+      // seeker has a handful: sorted by insertion, without std::sort's call.
+      for (std::size_t a = own + 1; a < pairs.size(); ++a)
+        for (std::size_t b = a; b > own && pairs[b].org < pairs[b - 1].org; --b)
+          std::swap(pairs[b], pairs[b - 1]);
     }
   }
   return seekers;
