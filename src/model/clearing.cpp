@@ -115,7 +115,6 @@ double open_wtp(const World& w, const MonthState& m, const Promised& promised, s
 // (decision 026): its columns, restraints, the stay option's terms, and each offer's
 // non-money utility and kappa. `valued` is false when none of its offers is open.
 struct Bidder {
-  std::uint32_t values = 0;  // its offers' valuations start here in the block's
   bool valued = false;
   std::uint32_t talent = 0;
   int role = 0;
@@ -180,9 +179,7 @@ struct Valuation {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::uint32_t i = m.offers[range.begin].talent;
-  const std::uint32_t values = bidder.values;
   bidder = Bidder{};
-  bidder.values = values;
   bidder.talent = i;
   bidder.role = static_cast<int>(t.role[i]);
   for (std::uint32_t j = range.begin; j < range.end; ++j) {
@@ -221,11 +218,12 @@ struct Valuation {
 // Each bidder is independent of the others, so they are valued on the month's threads.
 void value_bidders(const World& w, const MonthState& m, const Promised& promised,
                    const std::vector<OfferRange>& order, std::size_t first, std::size_t last,
-                   std::vector<Bidder>& bidders, std::vector<Valuation>& valuations) {
+                   std::vector<Bidder>& bidders, const std::vector<std::uint32_t>& starts,
+                   std::vector<Valuation>& valuations) {
   auto value = [&](std::size_t r) {
     prefetch_ahead(w, m, promised, order, r);
-    Bidder& bidder = bidders[r - first];
-    value_bidder(w, m, promised, order[r], bidder, valuations.data() + bidder.values);
+    value_bidder(w, m, promised, order[r], bidders[r - first],
+                 valuations.data() + starts[r - first]);
   };
   const auto count = static_cast<std::ptrdiff_t>(last - first);
   if (m.threads > 1) {
@@ -371,21 +369,18 @@ void clear_auctions(World& w, MonthState& m) {
   // ones on several (fewer parallel regions).
   const std::size_t block = m.threads > 1 ? 2048 : 64;
   std::vector<Bidder> bidders(std::min(block, order.size()));
-  std::vector<Valuation> valuations;  // the block's offers, bidder by bidder
+  std::vector<Valuation> valuations;                // the block's offers, bidder by bidder
+  std::vector<std::uint32_t> starts(block + 1, 0);  // where each bidder's valuations start
   for (std::size_t first = 0; first < order.size(); first += block) {
     const std::size_t last = std::min(order.size(), first + block);
-    std::uint32_t offers = 0;
-    for (std::size_t r = first; r < last; ++r) {
-      bidders[r - first].values = offers;
-      offers += order[r].end - order[r].begin;
-    }
-    valuations.assign(offers, Valuation{});
-    value_bidders(w, m, promised, order, first, last, bidders, valuations);
-    for (std::size_t r = first; r < last; ++r) {
-      const Bidder& bidder = bidders[r - first];
-      if (bidder.valued)
-        clear_auction(w, m, bidder, order[r], valuations.data() + bidder.values, promised);
-    }
+    for (std::size_t r = first; r < last; ++r)
+      starts[r - first + 1] = starts[r - first] + (order[r].end - order[r].begin);
+    valuations.assign(starts[last - first], Valuation{});
+    value_bidders(w, m, promised, order, first, last, bidders, starts, valuations);
+    for (std::size_t r = first; r < last; ++r)
+      if (bidders[r - first].valued)
+        clear_auction(w, m, bidders[r - first], order[r], valuations.data() + starts[r - first],
+                      promised);
   }
 }
 
