@@ -1,6 +1,8 @@
 // The floor of the performance issue, shared by the scale and phase benchmarks.
 #pragma once
 
+#include <vector>
+
 #include "core/rng.hpp"
 #include "mercato/core/world.hpp"
 
@@ -12,11 +14,15 @@ namespace mercato::bench {
 inline double floor_pass(const World& w, const Rng& rng, int month) {
   const auto& t = w.talents;
   double sum = 0;
+  std::vector<const float*> drawn_prefs;  // the preference columns that exist
+  for (const auto& column : t.drawn_prefs)
+    if (!column.empty()) drawn_prefs.push_back(column.data());
   for (std::size_t i = 0; i < t.size(); ++i) {
     const double u = rng.uniform(Stream::exit, month, t.uid[i]);
     sum += u * t.ability[i] + t.wage[i] + t.unvested[i] + t.experience[i] + t.tenure[i] +
            t.vest_left[i] + t.persona[i] + static_cast<int>(t.role[i]) + t.origin[i].value +
-           t.region[i].value + (t.employer[i].valid() ? 1.0 : 0.0) + t.prefs[i].w_money;
+           t.region[i].value + (t.employer[i].valid() ? 1.0 : 0.0);
+    for (const float* column : drawn_prefs) sum += column[i];
   }
   return sum;
 }

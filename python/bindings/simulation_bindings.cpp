@@ -125,8 +125,17 @@ py::array talent_column(const py::object& self, const std::string& name) {
   if (name == "vest_left") return s.view(self, t.vest_left.data(), n);
   if (name == "persona") return s.view(self, t.persona.data(), n);
   if (name == "prefs") {
-    // n x 5: w_money, w_mission, w_open, w_compute, home_bias.
-    return s.view(self, reinterpret_cast<const float*>(t.prefs.data()), n, 5, sizeof(Preferences));
+    // n x 5: w_money, w_mission, w_open, w_compute, home_bias. A copy, not a view: the World
+    // keeps a persona's constant preferences once, not in every row (Talents::prefs).
+    py::array_t<float> prefs({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(5)});
+    auto out = prefs.mutable_unchecked<2>();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Preferences p = t.prefs(i);
+      for (std::size_t f = 0; f < kPreferenceFields; ++f)
+        out(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(f)) = p.*kPreferenceField[f];
+    }
+    prefs.attr("setflags")(py::arg("write") = false);
+    return prefs;
   }
   throw py::key_error("no talent column '" + name + "'");
 }

@@ -121,7 +121,8 @@ class Simulation:
         ``employer`` (index into :attr:`org_names`, :data:`NO_EMPLOYER` when unemployed),
         ``experience`` and ``tenure`` (months), ``wage`` (USD/yr), ``unvested`` (USD),
         ``vest_left`` (months), ``persona`` and ``prefs`` (n x 5: w_money, w_mission, w_open,
-        w_compute, home_bias)."""
+        w_compute, home_bias; a read-only copy, not a view, since the World keeps a persona's
+        constant preferences once)."""
         return self._talents
 
     @property

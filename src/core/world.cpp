@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 
 namespace mercato {
 
@@ -19,24 +20,54 @@ void Talents::resize(std::size_t n) {
   // a doubled capacity would hold nearly twice the memory the talents need.
   if (n > uid.capacity()) reserve(n + n / 32);
   resize_all(n, uid, ability, role, origin, region, employer, experience, tenure, wage, unvested,
-             vest_left, persona, prefs);
+             vest_left, persona);
+  for (std::size_t f = 0; f < kPreferenceFields; ++f)
+    if (pref_drawn[f]) drawn_prefs[f].resize(n);
 }
 
 void Talents::reserve(std::size_t n) {
   uid.reserve(n), ability.reserve(n), role.reserve(n), origin.reserve(n), region.reserve(n);
   employer.reserve(n), experience.reserve(n), tenure.reserve(n), wage.reserve(n);
   unvested.reserve(n), vest_left.reserve(n), persona.reserve(n);
-  prefs.reserve(n);
+  for (std::size_t f = 0; f < kPreferenceFields; ++f)
+    if (pref_drawn[f]) drawn_prefs[f].reserve(n);
+}
+
+void Talents::set_preference_layout(std::vector<Preferences> per_persona,
+                                    std::array<bool, kPreferenceFields> drawn) {
+  persona_prefs = std::move(per_persona);
+  pref_drawn = drawn;
+  for (std::size_t f = 0; f < kPreferenceFields; ++f) {
+    if (drawn[f])
+      drawn_prefs[f].resize(size());
+    else
+      drawn_prefs[f] = {};
+  }
+}
+
+void Talents::set_prefs(std::size_t i, const Preferences& p) {
+  for (std::size_t f = 0; f < kPreferenceFields; ++f) {
+    if (pref_drawn[f]) {
+      drawn_prefs[f][i] = p.*kPreferenceField[f];
+    } else {
+#ifdef MERCATO_CHECK_INVARIANTS
+      if (!(p.*kPreferenceField[f] == persona_prefs[persona[i]].*kPreferenceField[f]))
+        throw std::logic_error("a talent's constant preference differs from its persona's");
+#endif
+    }
+  }
 }
 
 void Talents::compact(const std::vector<std::size_t>& gone, [[maybe_unused]] int threads) {
   if (gone.empty()) return;
   auto remove = [&gone](auto& column) { return [&column, &gone] { remove_rows(column, gone); }; };
-  // The widest column first, so that the threads finish together.
-  const std::array<std::function<void()>, 13> columns = {
-      remove(prefs),    remove(uid),        remove(ability), remove(employer), remove(wage),
-      remove(unvested), remove(experience), remove(tenure),  remove(role),     remove(origin),
-      remove(region),   remove(vest_left),  remove(persona)};
+  // The widest columns first, so that the threads finish together.
+  std::vector<std::function<void()>> columns = {
+      remove(uid),      remove(ability),    remove(employer),  remove(wage),
+      remove(unvested), remove(experience), remove(tenure),    remove(role),
+      remove(origin),   remove(region),     remove(vest_left), remove(persona)};
+  for (std::size_t f = kPreferenceFields; f-- > 0;)
+    if (pref_drawn[f]) columns.insert(columns.begin(), remove(drawn_prefs[f]));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t c = 0; c < columns.size(); ++c) columns[c]();
 }
@@ -65,6 +96,22 @@ void recompute_aggregates(World& world) {
     orgs.headcount[o][k] += 1;
     orgs.payroll[o] += t.wage[i];
   }
+}
+
+void lay_out_preferences(World& world) {
+  if (world.personas.empty()) return;  // every field stays drawn
+  std::array<bool, kPreferenceFields> drawn{};
+  std::vector<Preferences> per_persona(world.personas.size(), Preferences{});
+  for (std::size_t k = 0; k < world.personas.size(); ++k) {
+    const auto d = preference_distributions(world.personas[k]);
+    for (std::size_t f = 0; f < kPreferenceFields; ++f) {
+      if (d[f]->kind == Distribution::Kind::constant)
+        per_persona[k].*kPreferenceField[f] = preference_value(f, d[f]->a);
+      else
+        drawn[f] = true;
+    }
+  }
+  world.talents.set_preference_layout(std::move(per_persona), drawn);
 }
 
 }  // namespace mercato

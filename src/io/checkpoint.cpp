@@ -29,7 +29,10 @@ static_assert(std::endian::native == std::endian::little,
 
 // A new field in one of these structs must be written and read below (and the format version
 // bumped); then update the size here.
-static_assert(sizeof(Talents) == 13 * sizeof(std::vector<float>), "Talents changed: checkpoint");
+static_assert(sizeof(Talents) == 13 * sizeof(std::vector<float>) +
+                                     sizeof(std::array<std::vector<float>, 5>) +
+                                     sizeof(std::array<bool, 5>) + 3,
+              "Talents changed: checkpoint");
 static_assert(sizeof(Orgs) == 28 * sizeof(std::vector<float>), "Orgs changed: checkpoint");
 static_assert(sizeof(Preferences) == 5 * sizeof(float), "Preferences changed: checkpoint");
 static_assert(sizeof(Params) == 33 * sizeof(double), "Params changed: checkpoint");
@@ -177,7 +180,13 @@ void put_world(Encoder& e, const World& w) {
   e.put_column(t.uid), e.put_column(t.ability), e.put_column(t.role), e.put_column(t.origin);
   e.put_column(t.region), e.put_column(t.employer), e.put_column(t.experience);
   e.put_column(t.tenure), e.put_column(t.wage), e.put_column(t.unvested);
-  e.put_column(t.vest_left), e.put_column(t.persona), e.put_column(t.prefs);
+  e.put_column(t.vest_left), e.put_column(t.persona);
+  {
+    // Every talent's five preferences, whatever the layout (it follows from the personas).
+    std::vector<Preferences> prefs(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) prefs[i] = t.prefs(i);
+    e.put_column(prefs);
+  }
 
   const Orgs& o = w.orgs;
   e.put<std::uint64_t>(o.size());
@@ -272,7 +281,7 @@ World get_world(Decoder& d) {
   t.unvested = d.get_column<float>("talent unvested equity", n);
   t.vest_left = d.get_column<std::uint8_t>("talent vesting months", n);
   t.persona = d.get_column<std::uint8_t>("talent personas", n);
-  t.prefs = d.get_column<Preferences>("talent preferences", n);
+  const auto prefs = d.get_column<Preferences>("talent preferences", n);
 
   Orgs& o = w.orgs;
   const std::size_t m = d.get_count("the number of organisations", 8);
@@ -353,6 +362,16 @@ World get_world(Decoder& d) {
       x->b = d.get<double>("a distribution parameter");
     }
   }
+  lay_out_preferences(w);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!w.personas.empty() && t.persona[i] >= w.personas.size())
+      d.fail("a talent's persona is out of range");
+    for (std::size_t f = 0; f < kPreferenceFields; ++f)
+      if (!t.pref_drawn[f] &&
+          !(prefs[i].*kPreferenceField[f] == t.persona_prefs[t.persona[i]].*kPreferenceField[f]))
+        d.fail("a talent's preference differs from its persona's constant");
+    t.set_prefs(i, prefs[i]);
+  }
 
   Params& p = w.params;
   p.alpha = d.get<double>("alpha"), p.beta[0] = d.get<double>("beta");
@@ -420,8 +439,6 @@ void check_world(Decoder& d, const World& w) {
       d.fail("a talent's region is out of range");
     if (t.employer[i].valid() && t.employer[i].index() >= orgs)
       d.fail("a talent's employer is out of range");
-    if (!w.personas.empty() && t.persona[i] >= w.personas.size())
-      d.fail("a talent's persona is out of range");
   }
   for (std::size_t o = 0; o < orgs; ++o) {
     if (static_cast<int>(w.orgs.kind[o]) >= kOrgKindCount)

@@ -18,29 +18,55 @@ namespace {
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 
-// A talent's offers m.offers[begin, end), with its place in the clearing order as one key:
-// ability descending (a positive float's bits order like the float), then uid ascending.
+// A talent's offers m.offers[begin, end).
 struct OfferRange {
-  std::uint64_t key;
   std::uint32_t begin, end;
 };
 
-// The offers grouped by talent, in clearing order. The offers are sorted by talent index, so
-// the keys are read in one forward pass; the sort then moves 16-byte records only.
-std::vector<OfferRange> auction_order(const World& w, const MonthState& m) {
-  const auto& t = w.talents;
-  std::vector<OfferRange> ranges;
-  for (std::uint32_t j = 0; j < m.offers.size();) {
-    const std::uint32_t i = m.offers[j].talent;
-    std::uint32_t e = j;
-    while (e < m.offers.size() && m.offers[e].talent == i) ++e;
-    const std::uint32_t bits = std::bit_cast<std::uint32_t>(t.ability[i]);
-    ranges.push_back({std::uint64_t{~bits} << 32 | t.uid[i], j, e});
-    j = e;
+// The clearing order: ability descending (a positive float's bits order like the float), then
+// uid ascending. A bidder is one 64-bit key, (~ability bits) << 32 | the index of its first
+// offer: the offers are sorted by talent index, which follows uid, so the index breaks ties as
+// the uid does, and where its offers end is the next talent's first offer, found in a bitmap
+// of first offers (a bit per offer). Half the memory of a key with both ends, in the month's
+// peak (bench/decisions/028).
+class AuctionOrder {
+ public:
+  AuctionOrder(const World& w, const MonthState& m) {
+    const auto& t = w.talents;
+    const std::size_t n = m.offers.size();
+    first_offer_.assign(n / 64 + 1, 0);
+    std::size_t bidders = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j > 0 && m.offers[j].talent == m.offers[j - 1].talent) continue;
+      first_offer_[j / 64] |= std::uint64_t{1} << (j % 64);
+      ++bidders;
+    }
+    first_offer_[n / 64] |= std::uint64_t{1} << (n % 64);  // where the last talent's offers end
+    keys_.reserve(bidders);
+    for (std::size_t j = 0; j < n; j = next_first_offer(j + 1)) {
+      const std::uint32_t bits = std::bit_cast<std::uint32_t>(t.ability[m.offers[j].talent]);
+      keys_.push_back(std::uint64_t{~bits} << 32 | j);
+    }
+    radix_sort_by_key(keys_, [](std::uint64_t key) { return key; });  // keys are unique
   }
-  radix_sort_by_key(ranges, [](const OfferRange& r) { return r.key; });  // keys are unique
-  return ranges;
-}
+  std::size_t size() const { return keys_.size(); }
+  std::uint32_t begin(std::size_t r) const { return static_cast<std::uint32_t>(keys_[r]); }
+  OfferRange operator[](std::size_t r) const {
+    const std::uint32_t first = begin(r);
+    return {first, static_cast<std::uint32_t>(next_first_offer(first + std::size_t{1}))};
+  }
+
+ private:
+  // The first talent's first offer at or after offer j (the number of offers after the last).
+  std::size_t next_first_offer(std::size_t j) const {
+    std::size_t word = j / 64;
+    std::uint64_t bits = first_offer_[word] >> (j % 64) << (j % 64);
+    while (bits == 0) bits = first_offer_[++word];
+    return word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint64_t> first_offer_;
+};
 
 // What an employed talent's outside options would be worth without each policy that holds it
 // back (a retention grant's equity, a non-compete's wait): when it stays but would have left
@@ -141,19 +167,18 @@ struct Valuation {
 // columns value_bidder reads.
 [[gnu::always_inline]] inline void prefetch_ahead(const World& w, const MonthState& m,
                                                   const Promised& promised,
-                                                  const std::vector<OfferRange>& order,
-                                                  std::size_t r) {
+                                                  const AuctionOrder& order, std::size_t r) {
   const auto& t = w.talents;
   constexpr std::size_t kAhead = 12;
-  if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order[r + kAhead].begin]);
+  if (r + kAhead < order.size()) __builtin_prefetch(&m.offers[order.begin(r + kAhead)]);
   if (r + 2 * kAhead / 3 < order.size()) {
-    const OfferRange& ahead = order[r + 2 * kAhead / 3];
+    const OfferRange ahead = order[r + 2 * kAhead / 3];
     __builtin_prefetch(&t.role[m.offers[ahead.begin].talent]);
     for (std::uint32_t j = ahead.begin; j < ahead.end; ++j)
       __builtin_prefetch(&promised.room[m.offers[j].org]);
   }
   if (r + kAhead / 3 >= order.size()) return;
-  const OfferRange& ahead = order[r + kAhead / 3];
+  const OfferRange ahead = order[r + kAhead / 3];
   const std::uint32_t i = m.offers[ahead.begin].talent;
   const int k = static_cast<int>(t.role[i]);
   for (std::uint32_t j = ahead.begin; j < ahead.end; ++j) {
@@ -165,7 +190,9 @@ struct Valuation {
     __builtin_prefetch(&t.wage[i]);
     __builtin_prefetch(&t.region[i]);
     __builtin_prefetch(&t.origin[i]);
-    __builtin_prefetch(&t.prefs[i]);
+    __builtin_prefetch(&t.persona[i]);
+    for (const auto& column : t.drawn_prefs)
+      if (!column.empty()) __builtin_prefetch(&column[i]);
     return;
   }
 }
@@ -191,7 +218,7 @@ struct Valuation {
   if (!bidder.valued) return;
   bidder.employed = t.employer[i].valid();
   bidder.forfeited = bidder.employed ? t.unvested[i] : 0.0;
-  bidder.w_money = t.prefs[i].w_money;
+  bidder.w_money = t.prefs(i).w_money;
   bidder.wage = t.wage[i];
   bidder.held = restraints_of(w, m, i);
   if (!bidder.employed) {
@@ -217,7 +244,7 @@ struct Valuation {
 // an offer closed then is closed at its talent's turn, so only offers open then are valued.
 // Each bidder is independent of the others, so they are valued on the month's threads.
 void value_bidders(const World& w, const MonthState& m, const Promised& promised,
-                   const std::vector<OfferRange>& order, std::size_t first, std::size_t last,
+                   const AuctionOrder& order, std::size_t first, std::size_t last,
                    std::vector<Bidder>& bidders, const std::vector<std::uint32_t>& starts,
                    std::vector<Valuation>& valuations) {
   auto value = [&](std::size_t r) {
@@ -354,6 +381,8 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
 // a talent's turn was open at its block's start, so it was valued.
 void clear_auctions(World& w, MonthState& m) {
   const auto& orgs = w.orgs;
+  // The order first: its sort's buffer is gone before the organisations' rooms are made.
+  const AuctionOrder order(w, m);
   Promised promised;
   promised.room.resize(orgs.size());
   for (std::size_t o = 0; o < orgs.size(); ++o)
@@ -364,7 +393,6 @@ void clear_auctions(World& w, MonthState& m) {
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
 
-  const std::vector<OfferRange> order = auction_order(w, m);
   // Small blocks on one thread (fewer offers valued that close before their turn), larger
   // ones on several (fewer parallel regions).
   const std::size_t block = m.threads > 1 ? 2048 : 64;
@@ -373,8 +401,10 @@ void clear_auctions(World& w, MonthState& m) {
   std::vector<std::uint32_t> starts(block + 1, 0);  // where each bidder's valuations start
   for (std::size_t first = 0; first < order.size(); first += block) {
     const std::size_t last = std::min(order.size(), first + block);
-    for (std::size_t r = first; r < last; ++r)
-      starts[r - first + 1] = starts[r - first] + (order[r].end - order[r].begin);
+    for (std::size_t r = first; r < last; ++r) {
+      const OfferRange range = order[r];
+      starts[r - first + 1] = starts[r - first] + (range.end - range.begin);
+    }
     valuations.assign(starts[last - first], Valuation{});
     value_bidders(w, m, promised, order, first, last, bidders, starts, valuations);
     for (std::size_t r = first; r < last; ++r)

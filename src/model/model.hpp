@@ -80,7 +80,7 @@ struct MonthState {
   // search. Empty when lifecycle has not run this month (search then draws the same block).
   std::vector<std::uint32_t> seek_draws;
   std::size_t seekers = 0;                // talents actively searching this month
-  std::vector<Candidate> candidates;      // sorted, unique; released once cleared
+  std::vector<Candidate> candidates;      // sorted, unique; released by make_offers
   std::size_t candidates_found = 0;       // candidates.size() before the release
   std::vector<Candidate> targeted;        // offensives' targets, sorted; see targeted_by
   std::vector<std::int32_t> targeted_by;  // the offensive of each `targeted` pair
@@ -109,8 +109,8 @@ struct MonthState {
   std::vector<EventCounts> event_counts;  // per timeline event
 
   void reset(std::size_t org_count);
-  // Frees the candidates and offers, which no later phase reads, so that the month's other
-  // scratch can reuse their memory (a lower peak).
+  // Frees the offers, which no later phase reads, so that the month's other scratch can reuse
+  // their memory (a lower peak). make_offers frees the candidates.
   void release_cleared();
   std::int32_t offensive_of(std::size_t offer) const {
     return offer_offensives.empty() ? -1 : offer_offensives[offer];
@@ -207,6 +207,7 @@ std::vector<std::uint32_t> select_grantees(const World& w, std::size_t org, int 
                                            std::size_t top_k, double top_share);
 void admit_graduates(World& w, MonthState& m);
 void search_candidates(World& w, MonthState& m);
+// Offers from m.candidates, which it then releases (m.candidates_found keeps their count).
 void make_offers(World& w, MonthState& m);
 void clear_auctions(World& w, MonthState& m);
 void apply_moves(World& w, MonthState& m);

@@ -20,8 +20,6 @@ void MonthState::reset(std::size_t org_count) {
 }
 
 void MonthState::release_cleared() {
-  candidates_found = candidates.size();
-  std::vector<Candidate>().swap(candidates);
   offers_made = offers.size();
   std::vector<Offer>().swap(offers);
   std::vector<std::int32_t>().swap(offer_offensives);

@@ -59,13 +59,21 @@ void make_offers(World& w, MonthState& m) {
   value_outputs(w, m);
   const std::size_t n = m.candidates.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<std::vector<Offer>> made(chunks);
+  // A pair makes at most one offer: chunk c writes its offers from slot c x kChunk on, then
+  // the chunks are moved down in order. No second copy of the offers, so the month's peak
+  // memory holds one.
+  m.offers.clear();
+  m.offer_offensives.clear();
+  m.offers.resize(n);
+  std::vector<std::size_t> made(chunks, 0);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
+    Offer* out = m.offers.data() + c * kChunk;
     // Candidates come by talent: a talent's power a^rho is computed once for its pairs.
     std::uint32_t powered = 0xFFFFFFFFu;
     double power = 0;
+    std::size_t count = 0;
     for (std::size_t j = c * kChunk; j < end; ++j) {
       const auto [i, o] = m.candidates[j];
       if (orgs.vacancies(o, t.role[i]) == 0) continue;
@@ -76,16 +84,20 @@ void make_offers(World& w, MonthState& m) {
         powered = i;
       }
       const double wtp = willingness_to_pay(w, o, t.role[i], power, cash, m.output[o]);
-      if (wtp > 0) made[c].push_back({i, o, wtp});
+      if (wtp > 0) out[count++] = {i, o, wtp};
     }
+    made[c] = count;
   }
-  m.offers.clear();
-  m.offer_offensives.clear();
-  m.offers.reserve(total_size(made));
-  for (auto& chunk : made) {
-    m.offers.insert(m.offers.end(), chunk.begin(), chunk.end());
-    std::vector<Offer>().swap(chunk);
+  std::size_t offers = 0;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const auto first = m.offers.begin() + static_cast<std::ptrdiff_t>(c * kChunk);
+    std::copy(first, first + static_cast<std::ptrdiff_t>(made[c]),
+              m.offers.begin() + static_cast<std::ptrdiff_t>(offers));
+    offers += made[c];
   }
+  m.offers.resize(offers);
+  m.candidates_found = n;  // the candidates are not read again
+  std::vector<Candidate>().swap(m.candidates);
   if (!m.targeted.empty()) add_offensive_offers(w, m);
   m.offers_to_employed = 0;
   for (const auto& offer : m.offers)

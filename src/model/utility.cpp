@@ -21,7 +21,7 @@ double taste_shock(const World& w, const MonthState& m, std::size_t i, std::uint
 double non_money_utility(const World& w, const MonthState& m, std::size_t i, std::size_t o) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
-  const auto& pref = t.prefs[i];
+  const Preferences pref = t.prefs(i);
   const RegionId r = orgs.region[o];
   // The month's value (value_outputs) when it has been computed, else the same from the arrays.
   const double compute =
@@ -41,8 +41,9 @@ double reservation_wage(const World& w, std::size_t i) {
 double reservation_utility(const World& w, const MonthState& m, std::size_t i) {
   const auto& t = w.talents;
   const auto& region = w.regions[t.region[i].index()];
-  double u = t.prefs[i].w_money * std::log(region.kappa() * reservation_wage(w, i));
-  if (t.region[i] == t.origin[i]) u += t.prefs[i].home_bias;
+  const Preferences pref = t.prefs(i);
+  double u = pref.w_money * std::log(region.kappa() * reservation_wage(w, i));
+  if (t.region[i] == t.origin[i]) u += pref.home_bias;
   return u + taste_shock(w, m, i, kReservationKey);
 }
 
@@ -62,12 +63,12 @@ double kappa_for(const World& w, std::size_t i, std::size_t o) {
 
 double utility(const World& w, std::size_t i, std::size_t o, double money, double non_money) {
   if (money <= 0) return -std::numeric_limits<double>::infinity();
-  return utility_at(kappa_for(w, i, o), w.talents.prefs[i].w_money, money, non_money);
+  return utility_at(kappa_for(w, i, o), w.talents.prefs(i).w_money, money, non_money);
 }
 
 double indifference_money(const World& w, std::size_t i, std::size_t o, double u,
                           double non_money) {
-  return indifference_money_at(kappa_for(w, i, o), w.talents.prefs[i].w_money, u, non_money);
+  return indifference_money_at(kappa_for(w, i, o), w.talents.prefs(i).w_money, u, non_money);
 }
 
 }  // namespace mercato

@@ -339,6 +339,7 @@ World build_world(const Config& c, std::uint64_t replicate) {
     w.personas.push_back({"default", 1.0, Distribution::constant(1.0), Distribution::constant(0.5),
                           Distribution::constant(0.2), Distribution::constant(0.1),
                           Distribution::constant(0.3)});
+  lay_out_preferences(w);
 
   const Rng rng(c.seed, replicate);
   std::vector<double> ai_value;

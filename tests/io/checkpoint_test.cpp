@@ -126,8 +126,13 @@ TEST(Checkpoint, TheWorldAndTheProgressSurviveTheRoundTrip) {
   EXPECT_EQ(r.talents.employer, w.talents.employer);
   EXPECT_EQ(r.talents.wage, w.talents.wage);
   EXPECT_EQ(r.talents.unvested, w.talents.unvested);
-  EXPECT_EQ(0, std::memcmp(r.talents.prefs.data(), w.talents.prefs.data(),
-                           w.talents.prefs.size() * sizeof(Preferences)));
+  EXPECT_EQ(r.talents.persona, w.talents.persona);
+  EXPECT_EQ(r.talents.pref_drawn, w.talents.pref_drawn);
+  EXPECT_EQ(r.talents.drawn_prefs, w.talents.drawn_prefs);
+  for (std::size_t i = 0; i < w.talents.size(); ++i) {
+    const Preferences a = r.talents.prefs(i), b = w.talents.prefs(i);
+    ASSERT_EQ(0, std::memcmp(&a, &b, sizeof(Preferences))) << i;
+  }
   EXPECT_EQ(r.orgs.name, w.orgs.name);
   EXPECT_EQ(r.orgs.payroll, w.orgs.payroll);
   EXPECT_EQ(r.orgs.power_sum, w.orgs.power_sum);

@@ -90,6 +90,21 @@ def test_every_column_is_a_view(sim):
         sim.orgs.nothing
 
 
+def test_prefs_are_a_copy_that_follows_the_personas(sim):
+    # tiny.yaml: mercenaries (persona 0) have constant tastes; missionaries (1) draw w_mission
+    # from uniform [1, 2], the World keeps one column for it and the constants once per persona.
+    sim.run(2)
+    prefs, persona = sim.talents["prefs"], np.array(sim.talents["persona"])
+    assert not prefs.flags.writeable and not np.shares_memory(prefs, sim.talents["prefs"])
+    mercenary, missionary = prefs[persona == 0], prefs[persona == 1]
+    assert len(mercenary) > 0 and len(missionary) > 0
+    np.testing.assert_array_equal(mercenary, np.float32([[1.0, 0.2, 0.1, 0.1, 0.2]] * len(mercenary)))
+    np.testing.assert_array_equal(missionary[:, [0, 2, 3, 4]],
+                                  np.float32([[0.6, 0.4, 0.2, 0.5]] * len(missionary)))
+    assert missionary[:, 1].min() >= 1.0 and missionary[:, 1].max() <= 2.0
+    assert len(np.unique(missionary[:, 1])) > len(missionary) // 2
+
+
 def test_views_agree_with_the_world(sim):
     sim.run(3)
     employer = np.array(sim.talents["employer"])

@@ -94,7 +94,8 @@ class WorldBuilder {
     t.tenure[i] = static_cast<std::uint16_t>(s.tenure);
     t.wage[i] = s.employer.valid() ? s.wage : 0;
     t.unvested[i] = s.unvested, t.vest_left[i] = static_cast<std::uint8_t>(s.vest_left);
-    t.persona[i] = 0, t.prefs[i] = s.prefs;
+    t.persona[i] = 0;
+    t.set_prefs(i, s.prefs);
     return i;
   }
 

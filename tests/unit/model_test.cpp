@@ -2,12 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "core/alias_table.hpp"
 #include "mercato/core/error.hpp"
 #include "model/headhunting.hpp"
 #include "model/model.hpp"
+#include "model/talent_draws.hpp"
 #include "support/world_builder.hpp"
 
 namespace mercato {
@@ -74,6 +76,57 @@ TEST(Utility, IndifferenceMoneyInvertsUtility) {
   const double u = utility(w, i, o.index(), 2.5e6, nm);
   EXPECT_NEAR(u, 1.3 * std::log(0.55 / 1.2 * 2.5e6) + nm, 1e-5);  // w_money is a float
   EXPECT_NEAR(indifference_money(w, i, o.index(), u, nm), 2.5e6, 1e-3);
+}
+
+TEST(Talents, APersonasConstantPreferencesAreKeptOncePerPersonaWithTheSameValues) {
+  // Persona 0 gives every weight as a constant (w_money under the 0.05 floor); persona 1 draws
+  // w_mission. Laid out, the talents keep one column (w_mission), and every talent's
+  // preferences are, bit for bit, those of a layout that keeps all five columns.
+  World compact_world, full_world;
+  for (World* w : {&compact_world, &full_world}) {
+    w->personas = {
+        {"constant", 1.0, Distribution::constant(0.01), Distribution::constant(0.3),
+         Distribution::constant(-0.2), Distribution::constant(0.1), Distribution::constant(0.4)},
+        {"drawn", 1.0, Distribution::constant(0.7), Distribution::uniform(1.0, 2.0),
+         Distribution::constant(0.3), Distribution::constant(0.2), Distribution::constant(0.2)}};
+  }
+  lay_out_preferences(compact_world);
+  const std::array<bool, kPreferenceFields> drawn = {false, true, false, false, false};
+  EXPECT_EQ(compact_world.talents.pref_drawn, drawn);
+  const Rng rng(7, 0);
+  constexpr std::size_t n = 400;
+  for (World* w : {&compact_world, &full_world}) {
+    w->talents.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      w->talents.uid[i] = static_cast<std::uint32_t>(i);
+      draw_preferences(*w, rng, Stream::entry, 3, i);
+    }
+  }
+  const Talents& t = compact_world.talents;
+  for (std::size_t f = 0; f < kPreferenceFields; ++f)
+    EXPECT_EQ(t.drawn_prefs[f].size(), f == 1 ? n : 0u) << f;
+  int seen[2] = {0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    const Preferences a = t.prefs(i), b = full_world.talents.prefs(i);
+    ASSERT_EQ(t.persona[i], full_world.talents.persona[i]);
+    EXPECT_EQ(0, std::memcmp(&a, &b, sizeof(Preferences))) << i;
+    ++seen[t.persona[i]];
+    if (t.persona[i] == 0) {
+      EXPECT_EQ(a.w_money, 0.05f);
+      EXPECT_EQ(a.w_open, -0.2f);
+    } else {
+      EXPECT_GE(a.w_mission, 1.0f);
+      EXPECT_LE(a.w_mission, 2.0f);
+      EXPECT_EQ(a.home_bias, 0.2f);
+    }
+  }
+  EXPECT_GT(seen[0], 150);
+  EXPECT_GT(seen[1], 150);
+  // Compaction keeps each row's preferences with it.
+  const Preferences third = t.prefs(3);
+  compact_world.talents.compact({0, 1, 2}, 2);
+  const Preferences first = compact_world.talents.prefs(0);
+  EXPECT_EQ(0, std::memcmp(&first, &third, sizeof(Preferences)));
 }
 
 TEST(Lifecycle, UnvestedEquityVestsLinearlyOverTheRemainingMonths) {

@@ -38,8 +38,18 @@ void remove_rows(Column& c, const std::vector<std::size_t>& gone) {
 struct Preferences {
   float w_money, w_mission, w_open, w_compute, home_bias;
 };
+inline constexpr std::size_t kPreferenceFields = 5;
+// Preferences' fields by number, in the order above (checkpoints and Python use that order).
+inline constexpr std::array<float Preferences::*, kPreferenceFields> kPreferenceField = {
+    &Preferences::w_money, &Preferences::w_mission, &Preferences::w_open, &Preferences::w_compute,
+    &Preferences::home_bias};
+// The stored value of field f drawn (or given) as x: a float, and w_money kept >= 0.05 so that
+// money always matters a little (indifference money is finite); the others may be any sign.
+inline float preference_value(std::size_t f, double x) {
+  return static_cast<float>(f == 0 ? std::max(0.05, x) : x);
+}
 
-// One column per talent field. About 54 bytes per talent.
+// One column per talent field: 29 bytes a talent, plus 4 for each preference a persona draws.
 struct Talents {
   std::vector<std::uint32_t> uid;  // persistent id (outputs, RNG keys); index may change
   std::vector<float> ability;      // a > 0
@@ -53,7 +63,27 @@ struct Talents {
   std::vector<float> unvested;            // USD not yet vested
   std::vector<std::uint8_t> vest_left;    // months until the grant is fully vested
   std::vector<std::uint8_t> persona;
-  std::vector<Preferences> prefs;
+  // Preferences. A field that every persona gives as a constant is the same for all of a
+  // persona's talents, so it is kept once per persona (persona_prefs, by persona); a field that
+  // some persona draws at random has a column in drawn_prefs, the other columns stay empty.
+  // world-2025's personas draw only w_mission: 4 bytes a talent instead of 20. Until
+  // set_preference_layout, every field is drawn (a column each, persona_prefs unused).
+  std::vector<Preferences> persona_prefs;
+  std::array<std::vector<float>, kPreferenceFields> drawn_prefs;
+  std::array<bool, kPreferenceFields> pref_drawn = {true, true, true, true, true};
+
+  // Fixes which fields are drawn and, for each persona, the value of the others. Existing rows
+  // keep no preferences: set them again with set_prefs.
+  void set_preference_layout(std::vector<Preferences> per_persona,
+                             std::array<bool, kPreferenceFields> drawn);
+  Preferences prefs(std::size_t i) const {
+    Preferences p = persona_prefs.empty() ? Preferences{} : persona_prefs[persona[i]];
+    for (std::size_t f = 0; f < kPreferenceFields; ++f)
+      if (pref_drawn[f]) p.*kPreferenceField[f] = drawn_prefs[f][i];
+    return p;
+  }
+  // Stores row i's drawn fields; the others must be its persona's (checked in invariant builds).
+  void set_prefs(std::size_t i, const Preferences& p);
 
   std::size_t size() const { return uid.size(); }
   void resize(std::size_t n);
@@ -145,6 +175,12 @@ struct Persona {
   Distribution w_money, w_mission, w_open, w_compute, home_bias;
 };
 
+// The persona's five distributions in Preferences' field order.
+inline std::array<const Distribution*, kPreferenceFields> preference_distributions(
+    const Persona& p) {
+  return {&p.w_money, &p.w_mission, &p.w_open, &p.w_compute, &p.home_bias};
+}
+
 // Global parameters the phases need each month (a copy of ModelConfig's numbers, so the
 // core does not depend on the scenario layer).
 struct Params {
@@ -211,5 +247,10 @@ struct World {
 
 // Rebuilds power sums, headcounts and payroll from the talent arrays.
 void recompute_aggregates(World& world);
+
+// Lays out world.talents' preferences from world.personas (Talents::set_preference_layout): a
+// field is drawn when some persona gives it a distribution; the others are each persona's
+// constant; without personas every field stays drawn.
+void lay_out_preferences(World& world);
 
 }  // namespace mercato
