@@ -34,23 +34,54 @@ class AuctionOrder {
   AuctionOrder(const World& w, const MonthState& m) {
     const auto& t = w.talents;
     const std::size_t n = m.offers.size();
-    first_offer_.assign(n / 64 + 1, 0);
-    std::size_t bidders = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j > 0 && m.offers[j].talent == m.offers[j - 1].talent) continue;
-      first_offer_[j / 64] |= std::uint64_t{1} << (j % 64);
-      ++bidders;
+    // The bitmap and the keys by blocks of 64 words, on the month's threads: each block's
+    // keys go after the earlier blocks' (their counts first), so the keys come in order of
+    // their first offer for any number of threads.
+    constexpr std::size_t kBlockWords = 64;
+    const std::size_t words = n / 64 + 1;
+    const std::size_t blocks = (words + kBlockWords - 1) / kBlockWords;
+    first_offer_.assign(words, 0);
+    std::vector<std::size_t> block_keys(blocks + 1, 0);
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+    for (std::size_t b = 0; b < blocks; ++b) {
+      std::size_t count = 0;
+      for (std::size_t word = b * kBlockWords; word < std::min(words, (b + 1) * kBlockWords);
+           ++word) {
+        std::uint64_t bits = 0;
+        for (std::size_t j = word * 64; j < std::min(n, word * 64 + 64); ++j)
+          if (j == 0 || m.offers[j].talent != m.offers[j - 1].talent)
+            bits |= std::uint64_t{1} << (j % 64);
+        first_offer_[word] = bits;
+        count += static_cast<std::size_t>(std::popcount(bits));
+      }
+      block_keys[b + 1] = count;
     }
+    for (std::size_t b = 0; b < blocks; ++b) block_keys[b + 1] += block_keys[b];
     first_offer_[n / 64] |= std::uint64_t{1} << (n % 64);  // where the last talent's offers end
-    keys_.reserve(bidders);
-    for (std::size_t j = 0; j < n; j = next_first_offer(j + 1)) {
-      const std::uint32_t bits = std::bit_cast<std::uint32_t>(t.ability[m.offers[j].talent]);
-      keys_.push_back(std::uint64_t{~bits} << 32 | j);
+    keys_.resize(block_keys[blocks]);
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+    for (std::size_t b = 0; b < blocks; ++b) {
+      std::size_t k = block_keys[b];
+      for (std::size_t word = b * kBlockWords; word < std::min(words, (b + 1) * kBlockWords);
+           ++word)
+        for (std::uint64_t bits = first_offer_[word]; bits != 0; bits &= bits - 1) {
+          const std::size_t j = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          if (j == n) break;  // the end marker
+          const std::uint32_t ability = std::bit_cast<std::uint32_t>(t.ability[m.offers[j].talent]);
+          keys_[k++] = std::uint64_t{~ability} << 32 | j;
+        }
     }
-    radix_sort_by_key(keys_, [](std::uint64_t key) { return key; });  // keys are unique
+    // The keys come in order of their first offer, so a stable sort by ability alone gives
+    // the order of the whole key with half the digits.
+    radix_sort_by_key(
+        keys_, [](std::uint64_t key) { return key >> 32; }, m.threads);
   }
-  std::size_t size() const { return keys_.size(); }
-  std::uint32_t begin(std::size_t r) const { return static_cast<std::uint32_t>(keys_[r]); }
+  std::size_t size() const {
+    return keys_.size();
+  }
+  std::uint32_t begin(std::size_t r) const {
+    return static_cast<std::uint32_t>(keys_[r]);
+  }
   OfferRange operator[](std::size_t r) const {
     const std::uint32_t first = begin(r);
     return {first, static_cast<std::uint32_t>(next_first_offer(first + std::size_t{1}))};
@@ -407,10 +438,19 @@ void clear_auctions(World& w, MonthState& m) {
     }
     valuations.assign(starts[last - first], Valuation{});
     value_bidders(w, m, promised, order, first, last, bidders, starts, valuations);
-    for (std::size_t r = first; r < last; ++r)
+    for (std::size_t r = first; r < last; ++r) {
+      // On several threads, a bidder was valued in another core's cache: fetched ahead.
+      if (constexpr std::size_t kAhead = 4; m.threads > 1 && r + kAhead < last) {
+        const Bidder* ahead = &bidders[r + kAhead - first];
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
+        __builtin_prefetch(&valuations[starts[r + kAhead - first]]);
+        __builtin_prefetch(&m.offers[order.begin(r + kAhead)]);
+      }
       if (bidders[r - first].valued)
         clear_auction(w, m, bidders[r - first], order[r], valuations.data() + starts[r - first],
                       promised);
+    }
   }
 }
 

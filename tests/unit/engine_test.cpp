@@ -445,8 +445,9 @@ TEST(Metrics, ExactQuantilesAreTheSortedGroupsValues) {
 
 // System: records (key, original position) with keys that share digits (a constant high half,
 // as clearing's ability bits often are), many duplicates, or are all equal, in groups around
-// the size where the radix sort takes over. Expectation: the same order as std::stable_sort
-// by key. Because: clearing's auction order must not depend on which sort ran.
+// the sizes where the radix sort and its passes on threads take over. Expectation: the same
+// order as std::stable_sort by key, on 1, 2 and 3 threads. Because: clearing's auction order must
+// not depend on which sort ran.
 TEST(RadixSort, OrdersAsAStableSortByKey) {
   struct Record {
     std::uint64_t key;
@@ -459,13 +460,18 @@ TEST(RadixSort, OrdersAsAStableSortByKey) {
     std::vector<Record> expected = records;
     std::stable_sort(expected.begin(), expected.end(),
                      [](const Record& x, const Record& y) { return x.key < y.key; });
-    radix_sort_by_key(records, [](const Record& r) { return r.key; });
-    for (std::size_t j = 0; j < n; ++j) {
-      ASSERT_EQ(records[j].key, expected[j].key) << what << " n=" << n << " at " << j;
-      ASSERT_EQ(records[j].position, expected[j].position) << what << " n=" << n << " at " << j;
+    for (const int threads : {1, 2, 3}) {  // several threads share the passes of a large sort
+      std::vector<Record> sorted = records;
+      radix_sort_by_key(
+          sorted, [](const Record& r) { return r.key; }, threads);
+      for (std::size_t j = 0; j < n; ++j) {
+        ASSERT_EQ(sorted[j].key, expected[j].key) << what << " n=" << n << " at " << j;
+        ASSERT_EQ(sorted[j].position, expected[j].position)
+            << what << " n=" << n << " at " << j << " threads " << threads;
+      }
     }
   };
-  for (const std::size_t n : {0UL, 1UL, 511UL, 512UL, 513UL, 5000UL, 200000UL}) {
+  for (const std::size_t n : {0UL, 1UL, 511UL, 512UL, 513UL, 5000UL, 65535UL, 65536UL, 200001UL}) {
     check(
         n, [&] { return rng(); }, "random");
     check(
