@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <tuple>
 
 #include "engine/engine.hpp"
@@ -221,8 +222,8 @@ void count_regions(std::size_t regions, const std::vector<std::int64_t>& cells, 
 // Wages grouped by wage group in one flat array (each chunk writes at its own offsets, so the
 // array is the same for any thread count and each group's wages are in talent order); `starts`
 // gets each group's first position and, last, the total.
-std::vector<float> group_wages(const World& w, int threads, const TalentCounts& counts,
-                               std::vector<std::size_t>& starts) {
+std::unique_ptr<float[]> group_wages(const World& w, int threads, const TalentCounts& counts,
+                                     std::vector<std::size_t>& starts) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::size_t region_groups = w.regions.size() * kReportTierCount;
@@ -237,7 +238,8 @@ std::vector<float> group_wages(const World& w, int threads, const TalentCounts& 
     }
     starts[g + 1] = next;
   }
-  std::vector<float> wages(starts.back());
+  // Not zeroed first: every slot is written below.
+  std::unique_ptr<float[]> wages(new float[starts.back()]);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     auto& pos = at[c];
@@ -298,14 +300,14 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   // Wage quantiles and mean wages by group, the groups shared among threads (each group's
   // figures are computed by one thread, in talent order, so they do not depend on threads).
   std::vector<std::size_t> starts(region_groups + kind_groups + 1, 0);
-  std::vector<float> wages = group_wages(w, m.threads, counts, starts);
+  const std::unique_ptr<float[]> wages = group_wages(w, m.threads, counts, starts);
 #pragma omp parallel num_threads(m.threads)
   {
     QuantileScratch scratch;
 #pragma omp for schedule(dynamic, 1)
     for (std::size_t g = 0; g < region_groups + kind_groups; ++g) {
-      float* begin = wages.data() + starts[g];
-      float* end = wages.data() + starts[g + 1];
+      float* begin = wages.get() + starts[g];
+      float* end = wages.get() + starts[g + 1];
       if (g < region_groups) {
         out.regions[g].wage = exact_quantiles(begin, end, scratch);
         continue;
