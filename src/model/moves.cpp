@@ -37,7 +37,27 @@ void apply_moves(World& w, MonthState& m) {
   auto& orgs = w.orgs;
   const double rho = w.params.rho;
   const double horizon = w.params.vesting_years;
-  for (const Decision& d : m.decisions) {
+  const std::size_t decisions = m.decisions.size();
+  for (std::size_t r = 0; r < decisions; ++r) {
+    // The decisions come in clearing order (by ability): their talents are random reads,
+    // fetched a few decisions ahead.
+    if (constexpr std::size_t kAhead = 8; r + kAhead < decisions) {
+      const std::uint32_t ahead = m.decisions[r + kAhead].talent;
+      __builtin_prefetch(&t.role[ahead]);
+      __builtin_prefetch(&t.wage[ahead], 1);
+      __builtin_prefetch(&t.employer[ahead], 1);
+      __builtin_prefetch(&t.uid[ahead]);
+      __builtin_prefetch(&t.ability[ahead]);
+      __builtin_prefetch(&t.region[ahead], 1);
+      __builtin_prefetch(&t.unvested[ahead], 1);
+      __builtin_prefetch(&t.vest_left[ahead], 1);
+      __builtin_prefetch(&t.tenure[ahead], 1);
+      const std::size_t to = m.decisions[r + kAhead].to.index();
+      __builtin_prefetch(&orgs.power_sum[to], 1);
+      __builtin_prefetch(&orgs.headcount[to], 1);
+      __builtin_prefetch(&orgs.payroll[to], 1);
+    }
+    const Decision& d = m.decisions[r];
     const std::uint32_t i = d.talent;
     const int k = static_cast<int>(t.role[i]);
     const auto new_wage = static_cast<float>(d.wage);
