@@ -206,27 +206,35 @@ void search_candidates(World& w, MonthState& m) {
   std::vector<std::uint32_t>().swap(m.seek_draws);  // read: freed
   const std::size_t application_chunks = found.size();
   headhunt(w, m, HeadhuntingCells(w, m.threads), found);
-  // Applications arrive sorted by (talent, org); headhunting's pairs are sorted, then merged.
-  std::size_t applications = 0;
-  for (std::size_t c = 0; c < application_chunks; ++c) applications += found[c].size();
-  m.candidates.clear();
-  m.candidates.reserve(total_size(found));
-  for (auto& f : found) {
-    m.candidates.insert(m.candidates.end(), f.begin(), f.end());
-    std::vector<Candidate>().swap(f);
-  }
-  const auto middle = m.candidates.begin() + static_cast<std::ptrdiff_t>(applications);
+  // Applications arrive sorted by (talent, org), chunk after chunk; headhunting's pairs (the
+  // last list) are sorted, then one merge pass writes the candidates, each pair once.
   // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
   auto by_key = [](const Candidate& a, const Candidate& b) {
     return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
   };
+  std::vector<Candidate>& hunted = found.at(application_chunks);  // headhunt adds one list
+  std::sort(hunted.begin(), hunted.end(), by_key);
+  m.candidates.clear();
+  m.candidates.reserve(total_size(found));
+  auto add = [&m](const Candidate& c) {
+    if (m.candidates.empty() || !(m.candidates.back() == c)) m.candidates.push_back(c);
+  };
+  std::size_t h = 0;
+  for (std::size_t c = 0; c < application_chunks; ++c) {
 #ifdef MERCATO_CHECK_INVARIANTS
-  if (!std::is_sorted(m.candidates.begin(), middle, by_key))
-    throw InvariantViolation("invariant: applications are not in (talent, organisation) order");
+    const bool sorted = std::is_sorted(found[c].begin(), found[c].end(), by_key) &&
+                        (found[c].empty() || m.candidates.empty() ||
+                         !by_key(found[c].front(), m.candidates.back()));
+    if (!sorted)
+      throw InvariantViolation("invariant: applications are not in (talent, organisation) order");
 #endif
-  std::sort(middle, m.candidates.end(), by_key);
-  std::inplace_merge(m.candidates.begin(), middle, m.candidates.end(), by_key);
-  m.candidates.erase(std::unique(m.candidates.begin(), m.candidates.end()), m.candidates.end());
+    for (const Candidate& a : found[c]) {
+      while (h < hunted.size() && by_key(hunted[h], a)) add(hunted[h++]);
+      add(a);
+    }
+    std::vector<Candidate>().swap(found[c]);
+  }
+  while (h < hunted.size()) add(hunted[h++]);
   // 4c. offensives add their explicit target lists.
   if (!m.offensives.empty()) target_offensives(w, m);
 }
