@@ -55,6 +55,7 @@ struct QuantileScratch {
   std::vector<std::uint32_t> counts;
   std::vector<std::uint8_t> wanted;  // per bucket: 1 + the wanted rank it holds, or 0
   std::array<std::vector<float>, 4> kept;
+  std::vector<float> values;  // a small group made of several ranges, copied
 };
 
 // The rank of quantile p among n sorted values: floor(p * (n - 1)).
@@ -63,6 +64,13 @@ std::ptrdiff_t quantile_rank(double p, std::size_t n);
 // p50, p90, p99 and max of [begin, end) as the values at quantile_rank (exact order
 // statistics, the same as nth_element's); reorders the range.
 Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch);
+
+// The same for a group made of several ranges, which are read, not reordered.
+struct WageSpan {
+  const float* begin;
+  const float* end;
+};
+Quantiles exact_quantiles(const std::vector<WageSpan>& spans, QuantileScratch& scratch);
 
 // The month's aggregates (MODEL.md, Metrics) from the World after the moves.
 MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date, bool origins_due);

@@ -45,24 +45,27 @@ std::ptrdiff_t quantile_rank(double p, std::size_t n) {
   return static_cast<std::ptrdiff_t>(std::floor(p * static_cast<double>(n - 1)));
 }
 
+namespace {
+
 // A radix select: non-negative floats order as their bit patterns do, so one counting pass
 // over the top 14 bits finds the bucket that holds each wanted rank, and a second pass keeps
 // only those buckets' values, among which nth_element picks. The same values as selecting in
 // the whole group (every rank is exact), in two streaming passes instead of about 1.6
-// selections with their random moves.
-Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
-  const auto n = static_cast<std::size_t>(end - begin);
-  if (n < QuantileScratch::kSmallGroup) return quantiles_by_selection(begin, end);
+// selections with their random moves. `for_each(f)` calls f on each of the n values; false
+// (and nothing in `out`) when one is negative: their bits no longer order them.
+template <class ForEach>
+bool radix_quantiles(std::size_t n, const ForEach& for_each, QuantileScratch& scratch,
+                     Quantiles& out) {
   constexpr int kShift = 32 - 14;
   auto bucket_of = [](float v) { return std::bit_cast<std::uint32_t>(v) >> kShift; };
   auto& counts = scratch.counts;
   counts.assign(std::size_t{1} << 14, 0);
   bool negative = false;
-  for (const float* v = begin; v != end; ++v) {
-    negative |= std::signbit(*v);
-    ++counts[bucket_of(*v)];
-  }
-  if (negative) return quantiles_by_selection(begin, end);  // bits no longer ordered
+  for_each([&](float v) {
+    negative |= std::signbit(v);
+    ++counts[bucket_of(v)];
+  });
+  if (negative) return false;
 
   // The bucket of each wanted rank (p50, p90, p99, max) and the rank inside it.
   const std::array<std::size_t, 4> ranks = {static_cast<std::size_t>(quantile_rank(0.50, n)),
@@ -87,8 +90,9 @@ Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
   wanted.assign(counts.size(), 0);
   for (std::size_t j = 4; j-- > 0;) wanted[bucket[j]] = static_cast<std::uint8_t>(j + 1);
   for (auto& kept : scratch.kept) kept.clear();
-  for (const float* v = begin; v != end; ++v)
-    if (const std::uint8_t j = wanted[bucket_of(*v)]; j != 0) scratch.kept[j - 1].push_back(*v);
+  for_each([&](float v) {
+    if (const std::uint8_t j = wanted[bucket_of(v)]; j != 0) scratch.kept[j - 1].push_back(v);
+  });
   std::array<double, 4> value{};
   for (std::size_t j = 0; j < 4; ++j) {
     std::size_t owner = j;  // the first wanted rank in the same bucket holds its values
@@ -98,7 +102,42 @@ Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
                      kept.end());
     value[j] = kept[inside[j]];
   }
-  return Quantiles{value[0], value[1], value[2], value[3]};
+  out = Quantiles{value[0], value[1], value[2], value[3]};
+  return true;
+}
+
+}  // namespace
+
+Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
+  const auto n = static_cast<std::size_t>(end - begin);
+  Quantiles q;
+  if (n >= QuantileScratch::kSmallGroup && radix_quantiles(
+                                               n,
+                                               [&](const auto& f) {
+                                                 for (const float* v = begin; v != end; ++v) f(*v);
+                                               },
+                                               scratch, q))
+    return q;
+  return quantiles_by_selection(begin, end);
+}
+
+Quantiles exact_quantiles(const std::vector<WageSpan>& spans, QuantileScratch& scratch) {
+  std::size_t n = 0;
+  for (const WageSpan& s : spans) n += static_cast<std::size_t>(s.end - s.begin);
+  Quantiles q;
+  if (n >= QuantileScratch::kSmallGroup && radix_quantiles(
+                                               n,
+                                               [&](const auto& f) {
+                                                 for (const WageSpan& s : spans)
+                                                   for (const float* v = s.begin; v != s.end; ++v)
+                                                     f(*v);
+                                               },
+                                               scratch, q))
+    return q;
+  auto& values = scratch.values;  // a copy: the spans are shared with other groups
+  values.clear();
+  for (const WageSpan& s : spans) values.insert(values.end(), s.begin, s.end);
+  return quantiles_by_selection(values.data(), values.data() + values.size());
 }
 
 namespace {
@@ -131,28 +170,35 @@ std::size_t talent_cell(std::size_t regions, std::size_t origin, std::size_t reg
 struct TalentCounts {
   std::vector<std::int64_t> cells;
   std::vector<std::int64_t> org_elite, org_top;
-  std::vector<std::vector<std::uint32_t>> chunk_groups;  // per chunk, per wage group
+  std::vector<std::vector<std::uint32_t>> chunk_wages;  // per chunk, per wage cell
 };
 
-TalentCounts count_talents(const World& w, int threads, std::size_t wage_groups) {
+// An employed talent's wage cell: (region, organisation kind, tier). Each wage is kept once, in
+// its cell; a report row's group (region or kind, by report tier) is a union of cells: a
+// region's "all" group is one range of cells, its "top" group the elite and top cells of each
+// kind.
+std::size_t wage_cell(std::size_t region, std::size_t kind, Tier tier) {
+  return (region * kOrgKindCount + kind) * kTiers + static_cast<std::size_t>(tier);
+}
+
+TalentCounts count_talents(const World& w, int threads) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
-  const std::size_t region_groups = regions * kReportTierCount;
   const std::size_t n = t.size();
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   TalentCounts out;
   out.cells.assign(regions * regions * 2 * kTiers * kRoleCount, 0);
   out.org_elite.assign(orgs.size(), 0);
   out.org_top.assign(orgs.size(), 0);
-  out.chunk_groups.assign(chunks, std::vector<std::uint32_t>(wage_groups, 0));
+  out.chunk_wages.assign(chunks, std::vector<std::uint32_t>(regions * kOrgKindCount * kTiers, 0));
 #pragma omp parallel num_threads(threads)
   {
     std::vector<std::int64_t> cells(out.cells.size(), 0);
     std::vector<std::int64_t> elite(orgs.size(), 0), top(orgs.size(), 0);
 #pragma omp for schedule(dynamic, 1)
     for (std::size_t c = 0; c < chunks; ++c) {
-      auto& groups = out.chunk_groups[c];
+      auto& wages = out.chunk_wages[c];
       const std::size_t end = std::min(n, (c + 1) * kChunk);
       for (std::size_t i = c * kChunk; i < end; ++i) {
         const Tier tier = w.tier_of(t.ability[i]);
@@ -165,12 +211,7 @@ TalentCounts count_talents(const World& w, int threads, std::size_t wage_groups)
           ++top[o];
           if (tier == Tier::elite) ++elite[o];
         }
-        const std::size_t kind =
-            region_groups + static_cast<std::size_t>(orgs.kind[o]) * kReportTierCount;
-        for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
-          ++groups[region * kReportTierCount + q];
-          ++groups[kind + q];
-        }
+        ++wages[wage_cell(region, static_cast<std::size_t>(orgs.kind[o]), tier)];
       }
     }
 #pragma omp critical
@@ -219,22 +260,22 @@ void count_regions(std::size_t regions, const std::vector<std::int64_t>& cells, 
           }
 }
 
-// Wages grouped by wage group in one flat array (each chunk writes at its own offsets, so the
-// array is the same for any thread count and each group's wages are in talent order); `starts`
-// gets each group's first position and, last, the total.
+// Each employed talent's wage in its wage cell, the cells in one flat array (each chunk writes
+// at its own offsets, so the array is the same for any thread count and each cell's wages are
+// in talent order); `starts` gets each cell's first position and, last, the total.
 std::unique_ptr<float[]> group_wages(const World& w, int threads, const TalentCounts& counts,
                                      std::vector<std::size_t>& starts) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
-  const std::size_t region_groups = w.regions.size() * kReportTierCount;
-  const std::size_t chunks = counts.chunk_groups.size();
-  const std::size_t groups = starts.size() - 1;
-  std::vector<std::vector<std::size_t>> at(chunks, std::vector<std::size_t>(groups));
-  for (std::size_t g = 0; g < groups; ++g) {
+  const std::size_t chunks = counts.chunk_wages.size();
+  const std::size_t cells = w.regions.size() * kOrgKindCount * kTiers;
+  starts.assign(cells + 1, 0);
+  std::vector<std::vector<std::size_t>> at(chunks, std::vector<std::size_t>(cells));
+  for (std::size_t g = 0; g < cells; ++g) {
     std::size_t next = starts[g];
     for (std::size_t c = 0; c < chunks; ++c) {
       at[c][g] = next;
-      next += counts.chunk_groups[c][g];
+      next += counts.chunk_wages[c][g];
     }
     starts[g + 1] = next;
   }
@@ -246,15 +287,8 @@ std::unique_ptr<float[]> group_wages(const World& w, int threads, const TalentCo
     const std::size_t end = std::min(t.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) {
       if (!t.employer[i].valid()) continue;
-      const Tier tier = w.tier_of(t.ability[i]);
-      const std::size_t region = t.region[i].index() * kReportTierCount;
-      const std::size_t kind =
-          region_groups +
-          static_cast<std::size_t>(orgs.kind[t.employer[i].index()]) * kReportTierCount;
-      for (int q = first_report_tier(tier); q < kReportTierCount; ++q) {
-        wages[pos[region + q]++] = t.wage[i];
-        wages[pos[kind + q]++] = t.wage[i];
-      }
+      const auto kind = static_cast<std::size_t>(orgs.kind[t.employer[i].index()]);
+      wages[pos[wage_cell(t.region[i].index(), kind, w.tier_of(t.ability[i]))]++] = t.wage[i];
     }
   }
   return wages;
@@ -288,7 +322,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     }
 
   const std::size_t region_groups = out.regions.size(), kind_groups = out.kinds.size();
-  const TalentCounts counts = count_talents(w, m.threads, region_groups + kind_groups);
+  const TalentCounts counts = count_talents(w, m.threads);
   const auto& org_elite = counts.org_elite;
   const auto& org_top = counts.org_top;
   std::vector<std::int64_t> origins;
@@ -299,24 +333,47 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   // Brain drain: of the employed talents trained in a region, the share working elsewhere.
   // Wage quantiles and mean wages by group, the groups shared among threads (each group's
   // figures are computed by one thread, in talent order, so they do not depend on threads).
-  std::vector<std::size_t> starts(region_groups + kind_groups + 1, 0);
+  std::vector<std::size_t> starts;
   const std::unique_ptr<float[]> wages = group_wages(w, m.threads, counts, starts);
+  // A report row's wages: the cells of its region (or kind) and of the tiers it counts, as
+  // ranges of the array, merged where they touch.
+  auto group_spans = [&](std::size_t g, std::vector<WageSpan>& spans) {
+    spans.clear();
+    const bool by_region = g < region_groups;
+    const std::size_t row = by_region ? g : g - region_groups;
+    const auto q = static_cast<std::size_t>(row % kReportTierCount);  // tiers 0..q count
+    const std::size_t first = row / kReportTierCount;
+    for (std::size_t other = 0; other < (by_region ? kOrgKindCount : regions); ++other) {
+      const std::size_t cell =
+          by_region ? wage_cell(first, other, Tier::elite) : wage_cell(other, first, Tier::elite);
+      const float* begin = wages.get() + starts[cell];
+      const float* end = wages.get() + starts[cell + q + 1];
+      if (begin == end) continue;
+      if (!spans.empty() && spans.back().end == begin)
+        spans.back().end = end;
+      else
+        spans.push_back({begin, end});
+    }
+  };
 #pragma omp parallel num_threads(m.threads)
   {
     QuantileScratch scratch;
+    std::vector<WageSpan> spans;
 #pragma omp for schedule(dynamic, 1)
     for (std::size_t g = 0; g < region_groups + kind_groups; ++g) {
-      float* begin = wages.get() + starts[g];
-      float* end = wages.get() + starts[g + 1];
+      group_spans(g, spans);
       if (g < region_groups) {
-        out.regions[g].wage = exact_quantiles(begin, end, scratch);
+        out.regions[g].wage = exact_quantiles(spans, scratch);
         continue;
       }
       auto& row = out.kinds[g - region_groups];
-      row.headcount = end - begin;
-      for (const float* v = begin; v != end; ++v) row.wage_mean += *v;
+      row.headcount = 0;
+      for (const WageSpan& span : spans) {
+        row.headcount += span.end - span.begin;
+        for (const float* v = span.begin; v != span.end; ++v) row.wage_mean += *v;
+      }
       if (row.headcount > 0) row.wage_mean /= static_cast<double>(row.headcount);
-      row.wage = exact_quantiles(begin, end, scratch);
+      row.wage = exact_quantiles(spans, scratch);
     }
   }
   for (std::size_t g = 0; g < region_groups; ++g) {

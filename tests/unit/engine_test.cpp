@@ -405,8 +405,8 @@ TEST(Extremes, EveryPayrollBudgetZeroRunsWithNoMoveBetweenEmployers) {
 // System: groups of wages of many sizes (empty, one, below and above the size where the radix
 // select takes over, heavy ties, one huge value, negative values). Expectation: the p50, p90,
 // p99 and max of exact_quantiles are the values at the same ranks of the sorted group.
-// Because: regions.csv's pay quantiles are order statistics; the faster select must not move
-// them by one rank.
+// The same for the group cut into ranges. Because: regions.csv's pay quantiles are order
+// statistics; the faster select must not move them by one rank.
 TEST(Metrics, ExactQuantilesAreTheSortedGroupsValues) {
   std::mt19937 rng(7);
   std::lognormal_distribution<float> wage(12.0F, 0.8F);
@@ -414,11 +414,25 @@ TEST(Metrics, ExactQuantilesAreTheSortedGroupsValues) {
   auto check = [&](std::vector<float> values, const char* what) {
     std::vector<float> sorted = values;
     std::sort(sorted.begin(), sorted.end());
-    const Quantiles q = exact_quantiles(values.data(), values.data() + values.size(), scratch);
+    std::vector<float> reordered = values;  // exact_quantiles of one range may reorder it
+    const Quantiles q =
+        exact_quantiles(reordered.data(), reordered.data() + reordered.size(), scratch);
     if (sorted.empty()) {
       EXPECT_EQ(q.max, 0.0) << what;
       return;
     }
+    // The same group cut into ranges of varied lengths (metrics' rows are unions of cells):
+    // the same quantiles, and the ranges are read, not reordered.
+    std::vector<WageSpan> spans;
+    const std::vector<float> before = values;
+    for (std::size_t at = 0, len = 1; at < values.size(); at += len, len = len * 3 % 1000 + 1)
+      spans.push_back({values.data() + at, values.data() + std::min(values.size(), at + len)});
+    const Quantiles by_spans = exact_quantiles(spans, scratch);
+    EXPECT_EQ(values, before) << what;
+    EXPECT_EQ(by_spans.p50, q.p50) << what;
+    EXPECT_EQ(by_spans.p90, q.p90) << what;
+    EXPECT_EQ(by_spans.p99, q.p99) << what;
+    EXPECT_EQ(by_spans.max, q.max) << what;
     const std::size_t n = sorted.size();
     EXPECT_EQ(q.p50, sorted[static_cast<std::size_t>(quantile_rank(0.50, n))])
         << what << " n=" << n;
