@@ -99,8 +99,8 @@ void recompute_aggregates(World& world) {
 }
 
 void lay_out_preferences(World& world) {
-  if (world.personas.empty()) return;  // every field stays drawn
   std::array<bool, kPreferenceFields> drawn{};
+  if (world.personas.empty()) drawn.fill(true);  // without personas every field is per talent
   std::vector<Preferences> per_persona(world.personas.size(), Preferences{});
   for (std::size_t k = 0; k < world.personas.size(); ++k) {
     const auto d = preference_distributions(world.personas[k]);
