@@ -61,16 +61,15 @@ struct QuantileScratch {
 // The rank of quantile p among n sorted values: floor(p * (n - 1)).
 std::ptrdiff_t quantile_rank(double p, std::size_t n);
 
-// p50, p90, p99 and max of [begin, end) as the values at quantile_rank (exact order
-// statistics, the same as nth_element's); reorders the range.
-Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch);
-
-// The same for a group made of several ranges, which are read, not reordered.
+// p50, p90, p99 and max of a group of values (exact order statistics: the values at
+// quantile_rank of the sorted group) made of one or several ranges, which are read, not
+// reordered.
 struct WageSpan {
   const float* begin;
   const float* end;
 };
 Quantiles exact_quantiles(const std::vector<WageSpan>& spans, QuantileScratch& scratch);
+Quantiles exact_quantiles(const float* begin, const float* end, QuantileScratch& scratch);
 
 // The month's aggregates (MODEL.md, Metrics) from the World after the moves.
 MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date, bool origins_due);

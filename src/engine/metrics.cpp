@@ -108,19 +108,6 @@ bool radix_quantiles(std::size_t n, const ForEach& for_each, QuantileScratch& sc
 
 }  // namespace
 
-Quantiles exact_quantiles(float* begin, float* end, QuantileScratch& scratch) {
-  const auto n = static_cast<std::size_t>(end - begin);
-  Quantiles q;
-  if (n >= QuantileScratch::kSmallGroup && radix_quantiles(
-                                               n,
-                                               [&](const auto& f) {
-                                                 for (const float* v = begin; v != end; ++v) f(*v);
-                                               },
-                                               scratch, q))
-    return q;
-  return quantiles_by_selection(begin, end);
-}
-
 Quantiles exact_quantiles(const std::vector<WageSpan>& spans, QuantileScratch& scratch) {
   std::size_t n = 0;
   for (const WageSpan& s : spans) n += static_cast<std::size_t>(s.end - s.begin);
@@ -138,6 +125,10 @@ Quantiles exact_quantiles(const std::vector<WageSpan>& spans, QuantileScratch& s
   values.clear();
   for (const WageSpan& s : spans) values.insert(values.end(), s.begin, s.end);
   return quantiles_by_selection(values.data(), values.data() + values.size());
+}
+
+Quantiles exact_quantiles(const float* begin, const float* end, QuantileScratch& scratch) {
+  return exact_quantiles(std::vector<WageSpan>{{begin, end}}, scratch);
 }
 
 namespace {
