@@ -45,17 +45,21 @@ void Talents::set_preference_layout(std::vector<Preferences> per_persona,
   }
 }
 
+bool Talents::keeps_persona_constants(std::size_t i, const Preferences& p) const {
+  for (std::size_t f = 0; f < kPreferenceFields; ++f)
+    if (!pref_drawn[f] &&
+        !(p.*kPreferenceField[f] == persona_prefs[persona[i]].*kPreferenceField[f]))
+      return false;
+  return true;
+}
+
 void Talents::set_prefs(std::size_t i, const Preferences& p) {
-  for (std::size_t f = 0; f < kPreferenceFields; ++f) {
-    if (pref_drawn[f]) {
-      drawn_prefs[f][i] = p.*kPreferenceField[f];
-    } else {
 #ifdef MERCATO_CHECK_INVARIANTS
-      if (!(p.*kPreferenceField[f] == persona_prefs[persona[i]].*kPreferenceField[f]))
-        throw std::logic_error("a talent's constant preference differs from its persona's");
+  if (!keeps_persona_constants(i, p))
+    throw std::logic_error("a talent's constant preference differs from its persona's");
 #endif
-    }
-  }
+  for (std::size_t f = 0; f < kPreferenceFields; ++f)
+    if (pref_drawn[f]) drawn_prefs[f][i] = p.*kPreferenceField[f];
 }
 
 void Talents::compact(const std::vector<std::size_t>& gone, [[maybe_unused]] int threads) {

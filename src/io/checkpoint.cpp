@@ -366,10 +366,8 @@ World get_world(Decoder& d) {
   for (std::size_t i = 0; i < n; ++i) {
     if (!w.personas.empty() && t.persona[i] >= w.personas.size())
       d.fail("a talent's persona is out of range");
-    for (std::size_t f = 0; f < kPreferenceFields; ++f)
-      if (!t.pref_drawn[f] &&
-          !(prefs[i].*kPreferenceField[f] == t.persona_prefs[t.persona[i]].*kPreferenceField[f]))
-        d.fail("a talent's preference differs from its persona's constant");
+    if (!t.keeps_persona_constants(i, prefs[i]))
+      d.fail("a talent's preference differs from its persona's constant");
     t.set_prefs(i, prefs[i]);
   }
 

@@ -2,10 +2,6 @@
 // builder (initial stock) and entry (graduates), keyed by the talent's uid.
 #pragma once
 
-#include <algorithm>
-#include <array>
-#include <vector>
-
 #include "model/model.hpp"
 
 namespace mercato {

@@ -82,6 +82,8 @@ struct Talents {
       if (pref_drawn[f]) p.*kPreferenceField[f] = drawn_prefs[f][i];
     return p;
   }
+  // Whether p's fields that are not drawn are row i's persona's.
+  bool keeps_persona_constants(std::size_t i, const Preferences& p) const;
   // Stores row i's drawn fields; the others must be its persona's (checked in invariant builds).
   void set_prefs(std::size_t i, const Preferences& p);
 
