@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 
 #include "engine/engine.hpp"
 #include "floor.hpp"
+#include "mercato/core/error.hpp"
 #include "mercato/scenario/scenario.hpp"
 
 namespace {
@@ -49,9 +51,21 @@ double cpu_seconds(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID) {
 constexpr const char* kPhaseNames[mercato::kMonthPhaseCount + 1] = {
     "events", "lifecycle", "entry", "search", "offers", "clearing", "moves", "metrics"};
 
-}  // namespace
+// A flag's value as a number of type T within [low, high], or a usage message and exit 2.
+template <class T>
+T number_of(const std::string& flag, const std::string& text, T low, T high) {
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || at != end || !(value >= low && value <= high)) {
+    std::fprintf(stderr, "scale_benchmark: %s expects a number in [%g, %g], got '%s'\n",
+                 flag.c_str(), static_cast<double>(low), static_cast<double>(high), text.c_str());
+    std::exit(2);
+  }
+  return value;
+}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace mercato;
   std::string scenario_path = MERCATO_SOURCE_DIR "/scenarios/world-2025.yaml";
   std::vector<double> scales;
@@ -68,13 +82,13 @@ int main(int argc, char** argv) {
     if (arg == "--scenario")
       scenario_path = next();
     else if (arg == "--scale")
-      scales.push_back(std::stod(next()));
+      scales.push_back(number_of(arg, next(), 1e-3, 1e3));
     else if (arg == "--months")
-      months = std::stoi(next());
+      months = number_of(arg, next(), 1, 100000);
     else if (arg == "--threads")
-      threads = std::stoi(next());
+      threads = number_of(arg, next(), 1, 4096);
     else if (arg == "--warmup")
-      warmup = std::stoi(next());
+      warmup = number_of(arg, next(), 0, 100000);
     else {
       std::fprintf(stderr, "scale_benchmark: unknown option %s\n", arg.c_str());
       return 2;
@@ -177,4 +191,15 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const mercato::Error& e) {  // a scenario that does not load, at a --scale
+    std::fprintf(stderr, "scale_benchmark: %s\n", e.what());
+    return 1;
+  }
 }
