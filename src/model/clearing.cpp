@@ -4,9 +4,14 @@
 // cash drop out of later auctions in the same month. Power sums are those of the month's
 // start (moves applies the changes), so a second hire in a month is valued on the same team.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <thread>
+
+#include <omp.h>
 
 #include "core/radix_sort.hpp"
 #include "mercato/core/error.hpp"
@@ -17,6 +22,27 @@ namespace mercato {
 namespace {
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+
+// A thread waiting for another spins a while, then gives its core to others (when threads
+// outnumber cores, the one it waits for may need it).
+class Backoff {
+ public:
+  void wait() {
+    if (++spins_ < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  void reset() {
+    spins_ = 0;
+  }
+
+ private:
+  int spins_ = 0;
+};
 
 // A talent's offers m.offers[begin, end).
 struct OfferRange {
@@ -132,19 +158,28 @@ Restraints restraints_of(const World& w, const MonthState& m, std::uint32_t i) {
 }
 
 // What is left of each organisation this month, one small record each, so that an offer's
-// checks read one cache line rather than five columns.
+// checks read one cache line rather than five columns. The auctions (one thread) write
+// `committed` and `hired` while bidders are valued on other threads, which only read them:
+// relaxed atomics (plain loads and stores on x86). They only grow, so an offer seen closed
+// stays closed and a stale read sees one open that may since have closed, never the reverse.
 struct Room {
-  double cash_left;      // payroll budget - payroll at the month's start
-  double committed = 0;  // annual spend promised this month
-  std::array<std::int32_t, kRoleCount> vacancies;
-  std::array<std::int32_t, kRoleCount> hired{0, 0};
+  double cash_left = 0;                // payroll budget - payroll at the month's start
+  std::atomic<double> committed{0.0};  // annual spend promised this month
+  std::array<std::int32_t, kRoleCount> vacancies{0, 0};
+  std::array<std::atomic<std::int32_t>, kRoleCount> hired{};
 };
+
+// Adds to a value only the auctions' thread writes.
+template <class T>
+void add_to(std::atomic<T>& value, T amount) {
+  value.store(value.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+}
 
 // What clearing has promised so far this month: each organisation's room and each
 // offensive's package value. It only grows, so an offer closed at one point stays closed.
 struct Promised {
   std::vector<Room> room;
-  std::vector<double> raid_committed;
+  std::vector<std::atomic<double>> raid_committed;
 };
 
 // Offer j's willingness to pay capped by what is left (for an offensive's offer: of its
@@ -152,17 +187,19 @@ struct Promised {
 // cash, or (for an ordinary offer) less than the organisation's posted floor. The offer's wtp
 // is min(value, max_offer, month-start cash); the cash left now is at most the month-start
 // cash, so capping by it gives min(value, max_offer, cash left).
-double open_wtp(const World& w, const MonthState& m, const Promised& promised, std::uint32_t j,
-                int k) {
+[[gnu::always_inline]] inline double open_wtp(const World& w, const MonthState& m,
+                                              const Promised& promised, std::uint32_t j, int k) {
   const Offer& offer = m.offers[j];
   const std::int32_t raid = m.offensive_of(j);
   if (raid >= 0) {
-    const double cash = (m.offensives[raid].budget_left - promised.raid_committed[raid]) / 4.0;
+    const double cash = (m.offensives[raid].budget_left -
+                         promised.raid_committed[raid].load(std::memory_order_relaxed)) /
+                        4.0;
     return cash <= 0 ? -1.0 : std::min(offer.wtp, cash);
   }
   const Room& left = promised.room[offer.org];
-  if (left.hired[k] >= left.vacancies[k]) return -1.0;
-  const double cash = left.cash_left - left.committed;
+  if (left.hired[k].load(std::memory_order_relaxed) >= left.vacancies[k]) return -1.0;
+  const double cash = left.cash_left - left.committed.load(std::memory_order_relaxed);
   if (cash <= 0) return -1.0;
   const double wtp = std::min(offer.wtp, cash);
   return wtp < w.orgs.min_offer[offer.org] ? -1.0 : wtp;  // it can no longer pay its floor
@@ -271,24 +308,30 @@ struct Valuation {
         marginal_value_member(w, incumbent, t.role[i], t.ability[i], m.output[incumbent]);
 }
 
-// Values the bidders order[first, last) against what was promised before the first of them:
-// an offer closed then is closed at its talent's turn, so only offers open then are valued.
-// Each bidder is independent of the others, so they are valued on the month's threads.
-void value_bidders(const World& w, const MonthState& m, const Promised& promised,
-                   const AuctionOrder& order, std::size_t first, std::size_t last,
-                   std::vector<Bidder>& bidders, const std::vector<std::uint32_t>& starts,
-                   std::vector<Valuation>& valuations) {
-  auto value = [&](std::size_t r) {
+// A batch of consecutive bidders in clearing order, valued together: each bidder's record and
+// its offers' valuations (starts[b] is where bidder b's start).
+struct Batch {
+  std::vector<Bidder> bidders;
+  std::vector<std::uint32_t> starts;
+  std::vector<Valuation> valuations;
+};
+
+// Values the bidders order[first, last) against what is promised now: an offer closed now is
+// closed at its talent's turn (what is promised only grows), so only offers open now are
+// valued. A valuation depends only on its talent and organisation.
+void value_batch(const World& w, const MonthState& m, const Promised& promised,
+                 const AuctionOrder& order, std::size_t first, std::size_t last, Batch& batch) {
+  batch.bidders.resize(last - first);
+  batch.starts.assign(last - first + 1, 0);
+  for (std::size_t r = first; r < last; ++r) {
+    const OfferRange range = order[r];
+    batch.starts[r - first + 1] = batch.starts[r - first] + (range.end - range.begin);
+  }
+  batch.valuations.assign(batch.starts.back(), Valuation{});
+  for (std::size_t r = first; r < last; ++r) {
     prefetch_ahead(w, m, promised, order, r);
-    value_bidder(w, m, promised, order[r], bidders[r - first],
-                 valuations.data() + starts[r - first]);
-  };
-  const auto count = static_cast<std::ptrdiff_t>(last - first);
-  if (m.threads > 1) {
-#pragma omp parallel for schedule(static) num_threads(m.threads)
-    for (std::ptrdiff_t b = 0; b < count; ++b) value(first + static_cast<std::size_t>(b));
-  } else {
-    for (std::size_t r = first; r < last; ++r) value(r);
+    value_bidder(w, m, promised, order[r], batch.bidders[r - first],
+                 batch.valuations.data() + batch.starts[r - first]);
   }
 }
 
@@ -347,10 +390,10 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
   if (bidder.employed) {
     if (bidder.counters) {
       const Room& own = promised.room[incumbent];
-      stay_max_money =
-          std::max(stay_max_money,
-                   std::min({bidder.counter_value, static_cast<double>(orgs.max_offer[incumbent]),
-                             bidder.wage + own.cash_left - own.committed}));
+      stay_max_money = std::max(
+          stay_max_money,
+          std::min({bidder.counter_value, static_cast<double>(orgs.max_offer[incumbent]),
+                    bidder.wage + own.cash_left - own.committed.load(std::memory_order_relaxed)}));
     }
     stay_u = utility_at(bidder.stay_kappa, w_money, stay_max_money, bidder.stay_non_money);
   }
@@ -369,7 +412,7 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
     const double wage =
         std::clamp(indifference_money_at(bidder.stay_kappa, w_money, best_u, bidder.stay_non_money),
                    bidder.wage, stay_max_money);
-    promised.room[incumbent].committed += wage - bidder.wage;
+    add_to(promised.room[incumbent].committed, wage - bidder.wage);
     m.decisions.push_back({Decision::Kind::counter, bidder.talent,
                            OrgId(static_cast<std::uint32_t>(incumbent)), wage, 0.0});
     return;
@@ -395,10 +438,10 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
   const double bonus = buyout * bidder.forfeited;
   const double wage = money + (bidder.forfeited - bonus) / horizon;
   if (best_raid >= 0) {
-    promised.raid_committed[best_raid] += 4.0 * wage + bonus;
+    add_to(promised.raid_committed[best_raid], 4.0 * wage + bonus);
   } else {
-    promised.room[best].hired[k] += 1;
-    promised.room[best].committed += wage + bonus / horizon;
+    add_to(promised.room[best].hired[k], 1);
+    add_to(promised.room[best].committed, wage + bonus / horizon);
   }
   m.decisions.push_back({Decision::Kind::move, bidder.talent,
                          OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});
@@ -406,52 +449,103 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
 
 }  // namespace
 
-// Talents are cleared in blocks: each block's bidders are valued together (on threads), then
-// their auctions run one by one in clearing order. The outcome does not depend on the block
-// size: a valuation is a function of its talent and organisation only, and every offer open at
-// a talent's turn was open at its block's start, so it was valued.
+// The auctions of a valued batch whose first bidder is order[first], one by one.
+void clear_batch(const World& w, MonthState& m, const AuctionOrder& order, std::size_t first,
+                 const Batch& batch, Promised& promised) {
+  const std::size_t count = batch.bidders.size();
+  for (std::size_t at = 0; at < count; ++at) {
+    // On several threads, a bidder valued in another core's cache is fetched ahead.
+    if (constexpr std::size_t kAhead = 4; m.threads > 1 && at + kAhead < count) {
+      const Bidder* ahead = &batch.bidders[at + kAhead];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
+      __builtin_prefetch(&batch.valuations[batch.starts[at + kAhead]]);
+      __builtin_prefetch(&m.offers[order.begin(first + at + kAhead)]);
+    }
+    if (batch.bidders[at].valued)
+      clear_auction(w, m, batch.bidders[at], order[first + at],
+                    batch.valuations.data() + batch.starts[at], promised);
+  }
+}
+
+// Talents are cleared in batches of consecutive bidders: a batch is valued (value_batch), then
+// its auctions run one by one in clearing order, on one thread, the auctioneer. With several
+// threads the others value the next batches meanwhile, up to kRing batches ahead, reading what
+// is promised as the auctions write it: every offer open at a talent's turn was open when its
+// batch was valued, before that turn, so it was valued, and the outcome depends neither on the
+// threads nor on the batch size.
 void clear_auctions(World& w, MonthState& m) {
   const auto& orgs = w.orgs;
   // The order first: its sort's buffer is gone before the organisations' rooms are made.
   const AuctionOrder order(w, m);
   Promised promised;
-  promised.room.resize(orgs.size());
-  for (std::size_t o = 0; o < orgs.size(); ++o)
-    promised.room[o] = {orgs.cash_left(o),
-                        0.0,
-                        {orgs.vacancies(o, Role::research), orgs.vacancies(o, Role::engineering)}};
-  promised.raid_committed.assign(m.offensives.size(), 0.0);
+  promised.room = std::vector<Room>(orgs.size());
+  for (std::size_t o = 0; o < orgs.size(); ++o) {
+    Room& room = promised.room[o];
+    room.cash_left = orgs.cash_left(o);
+    room.vacancies = {orgs.vacancies(o, Role::research), orgs.vacancies(o, Role::engineering)};
+  }
+  promised.raid_committed = std::vector<std::atomic<double>>(m.offensives.size());
   m.decisions.clear();
   if (m.output.size() != orgs.size()) value_outputs(w, m);
 
-  // Small blocks on one thread (fewer offers valued that close before their turn), larger
-  // ones on several (fewer parallel regions).
-  const std::size_t block = m.threads > 1 ? 2048 : 64;
-  std::vector<Bidder> bidders(std::min(block, order.size()));
-  std::vector<Valuation> valuations;                // the block's offers, bidder by bidder
-  std::vector<std::uint32_t> starts(block + 1, 0);  // where each bidder's valuations start
-  for (std::size_t first = 0; first < order.size(); first += block) {
-    const std::size_t last = std::min(order.size(), first + block);
-    for (std::size_t r = first; r < last; ++r) {
-      const OfferRange range = order[r];
-      starts[r - first + 1] = starts[r - first] + (range.end - range.begin);
-    }
-    valuations.assign(starts[last - first], Valuation{});
-    value_bidders(w, m, promised, order, first, last, bidders, starts, valuations);
-    for (std::size_t r = first; r < last; ++r) {
-      // On several threads, a bidder was valued in another core's cache: fetched ahead.
-      if (constexpr std::size_t kAhead = 4; m.threads > 1 && r + kAhead < last) {
-        const Bidder* ahead = &bidders[r + kAhead - first];
-        __builtin_prefetch(ahead);
-        __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
-        __builtin_prefetch(&valuations[starts[r + kAhead - first]]);
-        __builtin_prefetch(&m.offers[order.begin(r + kAhead)]);
+  // Small batches on one thread (fewer offers valued that close before their turn).
+  const std::size_t size = m.threads > 1 ? 256 : 64;
+  const std::size_t batches = (order.size() + size - 1) / size;
+  constexpr std::size_t kRing = 8;
+  std::array<Batch, kRing> ring;
+  // Batch b is valued in ring[b % kRing] once the auctions of batch b - kRing are done;
+  // valued[b % kRing] is b + 1 when it is ready.
+  std::array<std::atomic<std::size_t>, kRing> valued{};
+  std::atomic<std::size_t> next{0};     // the next batch to value
+  std::atomic<std::size_t> cleared{0};  // batches whose auctions are done
+  // Claims and values the next batch if its slot is free; false when there is none to take.
+  auto value_next = [&]() {
+    std::size_t b = next.load(std::memory_order_relaxed);
+    if (b >= batches || b >= cleared.load(std::memory_order_acquire) + kRing) return false;
+    if (!next.compare_exchange_strong(b, b + 1, std::memory_order_relaxed)) return true;
+    value_batch(w, m, promised, order, b * size, std::min(order.size(), (b + 1) * size),
+                ring[b % kRing]);
+    valued[b % kRing].store(b + 1, std::memory_order_release);
+    return true;
+  };
+  // An exception on one thread stops the others and is rethrown after them.
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  auto stop = [&] {
+    if (!error) error = std::current_exception();
+    failed.store(true, std::memory_order_release);
+  };
+#pragma omp parallel num_threads(m.threads)
+  {
+    Backoff backoff;
+    if (omp_get_thread_num() != 0) {
+      try {
+        while (next.load(std::memory_order_relaxed) < batches &&
+               !failed.load(std::memory_order_acquire))
+          value_next() ? backoff.reset() : backoff.wait();
+      } catch (...) {
+#pragma omp critical(mercato_clearing_error)
+        stop();
       }
-      if (bidders[r - first].valued)
-        clear_auction(w, m, bidders[r - first], order[r], valuations.data() + starts[r - first],
-                      promised);
+    } else {
+      try {
+        for (std::size_t b = 0; b < batches; ++b) {
+          while (valued[b % kRing].load(std::memory_order_acquire) != b + 1 &&
+                 !failed.load(std::memory_order_acquire))
+            value_next() ? backoff.reset() : backoff.wait();
+          if (failed.load(std::memory_order_acquire)) break;
+          backoff.reset();
+          clear_batch(w, m, order, b * size, ring[b % kRing], promised);
+          cleared.store(b + 1, std::memory_order_release);
+        }
+      } catch (...) {
+#pragma omp critical(mercato_clearing_error)
+        stop();
+      }
     }
   }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace mercato

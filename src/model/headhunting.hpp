@@ -44,12 +44,13 @@ class HeadhuntingCells {
     return {point - start_[lo * cells_ + cell], org, static_cast<std::uint32_t>(lo << 9 | cell)};
   }
 
-  // Sorts draws by (who, point), as find() needs them: a counting sort on `who` (chunk and
-  // cell), then each (chunk, cell)'s few draws by point.
-  void sort(std::vector<Draw>& draws) const;
-  // Sets each draw's talent (`who`); `draws` sorted by (who, point), points relative to the
-  // chunk's start. A point past the chunk's last talent of the cell (rounding) takes that talent.
-  void find(std::vector<Draw>& draws, int threads) const;
+  // Groups draws by chunk, in place (a counting sort); returns where each chunk's draws start
+  // (one more entry than chunks: the last is the number of draws).
+  std::vector<std::size_t> group_by_chunk(std::vector<Draw>& draws) const;
+  // Sets the talent (`who`) of the draws [begin, end), all of chunk `chunk` (points relative to
+  // the chunk's start): sorts them by (cell, point) and walks the chunk's talents once. A point
+  // past the chunk's last talent of the cell (rounding) takes that talent.
+  void find(Draw* begin, Draw* end, std::size_t chunk) const;
 
  private:
   std::size_t cell(std::size_t i) const {

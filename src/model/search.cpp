@@ -135,10 +135,11 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
 
 // Each organisation with vacancies draws poach_intensity x vacancies employed talents of
 // other organisations: a region first (region_weights with its search_reach), then a talent
-// of that region and role (HeadhuntingCells). The pairs come in one list, unsorted.
-void headhunt(const World& w, MonthState& m, const HeadhuntingCells& cells,
-              std::vector<std::vector<Candidate>>& out) {
-  const auto& t = w.talents;
+// of that region and role (HeadhuntingCells). The draws come grouped by talent chunk;
+// `first[c]` is where chunk c's start, and their talents are not yet found.
+std::vector<HeadhuntingCells::Draw> headhunt(const World& w, MonthState& m,
+                                             const HeadhuntingCells& cells,
+                                             std::vector<std::size_t>& first) {
   const auto& orgs = w.orgs;
   const std::size_t regions = w.regions.size();
   constexpr std::size_t kBlock = 64;  // organisations per block of draws
@@ -183,11 +184,43 @@ void headhunt(const World& w, MonthState& m, const HeadhuntingCells& cells,
     all.insert(all.end(), b.begin(), b.end());
     std::vector<HeadhuntingCells::Draw>().swap(b);
   }
-  cells.sort(all);
-  cells.find(all, m.threads);
-  auto& found = out.emplace_back();
-  for (const auto& d : all)
-    if (t.employer[d.who] != OrgId(d.org)) found.push_back({d.who, d.org});
+  first = cells.group_by_chunk(all);
+  return all;
+}
+
+// Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
+bool by_key(const Candidate& a, const Candidate& b) {
+  return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
+}
+
+// Chunk c's candidates: its applications (sorted, `applied`) and its headhunting draws
+// [begin, end), whose talents are found here, merged in (talent, organisation) order, each pair
+// once, into `applied`.
+void merge_chunk(const World& w, const HeadhuntingCells& cells, std::size_t c,
+                 HeadhuntingCells::Draw* begin, HeadhuntingCells::Draw* end,
+                 std::vector<Candidate>& applied) {
+  if (begin == end) {
+    applied.erase(std::unique(applied.begin(), applied.end()), applied.end());
+    return;
+  }
+  cells.find(begin, end, c);
+  std::vector<Candidate> hunted;
+  hunted.reserve(static_cast<std::size_t>(end - begin));
+  for (const auto* d = begin; d != end; ++d)
+    if (w.talents.employer[d->who] != OrgId(d->org)) hunted.push_back({d->who, d->org});
+  std::sort(hunted.begin(), hunted.end(), by_key);
+  std::vector<Candidate> merged;
+  merged.reserve(applied.size() + hunted.size());
+  auto add = [&merged](const Candidate& x) {
+    if (merged.empty() || !(merged.back() == x)) merged.push_back(x);
+  };
+  std::size_t h = 0;
+  for (const Candidate& a : applied) {
+    while (h < hunted.size() && by_key(hunted[h], a)) add(hunted[h++]);
+    add(a);
+  }
+  while (h < hunted.size()) add(hunted[h++]);
+  applied.swap(merged);
 }
 
 }  // namespace
@@ -204,37 +237,32 @@ void search_candidates(World& w, MonthState& m) {
 #endif
   m.seekers = seek_and_apply(w, m, application_tables, found);
   std::vector<std::uint32_t>().swap(m.seek_draws);  // read: freed
-  const std::size_t application_chunks = found.size();
-  headhunt(w, m, HeadhuntingCells(w, m.threads), found);
-  // Applications arrive sorted by (talent, org), chunk after chunk; headhunting's pairs (the
-  // last list) are sorted, then one merge pass writes the candidates, each pair once.
-  // Sorted on one 64-bit key (talent, org): the same order as Candidate's operator<, faster.
-  auto by_key = [](const Candidate& a, const Candidate& b) {
-    return (std::uint64_t{a.talent} << 32 | a.org) < (std::uint64_t{b.talent} << 32 | b.org);
-  };
-  std::vector<Candidate>& hunted = found.at(application_chunks);  // headhunt adds one list
-  std::sort(hunted.begin(), hunted.end(), by_key);
-  m.candidates.clear();
-  m.candidates.reserve(total_size(found));
-  auto add = [&m](const Candidate& c) {
-    if (m.candidates.empty() || !(m.candidates.back() == c)) m.candidates.push_back(c);
-  };
-  std::size_t h = 0;
-  for (std::size_t c = 0; c < application_chunks; ++c) {
+  // Applications arrive sorted by (talent, org), chunk by chunk; headhunting's draws are
+  // grouped by chunk. Each chunk's are found, sorted and merged into its applications on the
+  // month's threads, then the chunks are joined in order.
+  const HeadhuntingCells cells(w, m.threads);
+  std::vector<std::size_t> first;
+  auto hunted = headhunt(w, m, cells, first);
+  const std::size_t chunks = found.size();
 #ifdef MERCATO_CHECK_INVARIANTS
-    const bool sorted = std::is_sorted(found[c].begin(), found[c].end(), by_key) &&
-                        (found[c].empty() || m.candidates.empty() ||
-                         !by_key(found[c].front(), m.candidates.back()));
-    if (!sorted)
+  if (first.size() != chunks + 1)
+    throw InvariantViolation("invariant: headhunting's chunks are not the applications'");
+  for (std::size_t c = 0; c < chunks; ++c)
+    if (!std::is_sorted(found[c].begin(), found[c].end(), by_key) ||
+        !std::all_of(found[c].begin(), found[c].end(),
+                     [c](const Candidate& a) { return a.talent / kChunk == c; }))
       throw InvariantViolation("invariant: applications are not in (talent, organisation) order");
 #endif
-    for (const Candidate& a : found[c]) {
-      while (h < hunted.size() && by_key(hunted[h], a)) add(hunted[h++]);
-      add(a);
-    }
-    std::vector<Candidate>().swap(found[c]);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
+  for (std::size_t c = 0; c < chunks; ++c)
+    merge_chunk(w, cells, c, hunted.data() + first[c], hunted.data() + first[c + 1], found[c]);
+  std::vector<HeadhuntingCells::Draw>().swap(hunted);
+  m.candidates.clear();
+  m.candidates.reserve(total_size(found));
+  for (auto& chunk : found) {
+    m.candidates.insert(m.candidates.end(), chunk.begin(), chunk.end());
+    std::vector<Candidate>().swap(chunk);
   }
-  while (h < hunted.size()) add(hunted[h++]);
   // 4c. offensives add their explicit target lists.
   if (!m.offensives.empty()) target_offensives(w, m);
 }

@@ -427,8 +427,8 @@ TEST(Search, ExitAndSeekDrawsOfOneBlockAreIndependent) {
 TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
   // 20,000 talents over three chunks, employed in two regions (a cell is region x role), a
   // tenth unemployed; each cell drawn 100,000 times: every draw is an employed talent of the
-  // cell, at frequencies proportional to its ability (chi-square), for 1 and 2 threads alike;
-  // the draws' counting sort orders them as a comparison sort would.
+  // cell, at frequencies proportional to its ability (chi-square); chunks are grouped in
+  // their drawn order and found alike in any order.
   WorldBuilder b;
   const RegionId x = b.region("X"), y = b.region("Y");
   const OrgId ox = b.org("OX", x), oy = b.org("OY", y);
@@ -454,22 +454,31 @@ TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
                               static_cast<std::uint32_t>(c));
       draws.push_back(cells.draw(static_cast<std::uint32_t>(c), c, Rng::to_unit53(w[0], w[1])));
     }
-  // The engine's counting sort gives the order of a comparison sort by (who, point).
-  auto compared = draws;
-  std::sort(compared.begin(), compared.end(), [](const auto& a, const auto& b) {
-    return a.who != b.who ? a.who < b.who : a.point < b.point;
-  });
-  cells.sort(draws);
-  ASSERT_EQ(draws.size(), compared.size());
-  for (std::size_t d = 0; d < draws.size(); ++d) {
-    ASSERT_EQ(draws[d].who, compared[d].who);
-    ASSERT_EQ(draws[d].point, compared[d].point);
-    ASSERT_EQ(draws[d].org, compared[d].org);
+  // Grouped by chunk, each chunk's draws together and in their drawn order (a stable
+  // counting sort); finding the talents of each chunk's draws is the same in any chunk order.
+  auto drawn = draws;
+  const auto first = cells.group_by_chunk(draws);
+  ASSERT_EQ(first.size(), (n + kChunk - 1) / kChunk + 1);
+  ASSERT_EQ(first.back(), drawn.size());
+  std::size_t at = 0;
+  for (std::size_t c = 0; c + 1 < first.size(); ++c) {
+    ASSERT_EQ(at, first[c]);
+    for (const auto& x : drawn)
+      if (x.chunk() == c) {
+        ASSERT_EQ(draws[at].who, x.who);
+        ASSERT_EQ(draws[at].point, x.point);
+        ASSERT_EQ(draws[at++].org, x.org);
+      }
   }
-  auto two = draws;
-  cells.find(draws, 1);
-  cells.find(two, 2);
-  for (std::size_t d = 0; d < draws.size(); ++d) ASSERT_EQ(draws[d].who, two[d].who);
+  auto backwards = draws;
+  for (std::size_t c = 0; c + 1 < first.size(); ++c)
+    cells.find(draws.data() + first[c], draws.data() + first[c + 1], c);
+  for (std::size_t c = first.size() - 1; c-- > 0;)
+    cells.find(backwards.data() + first[c], backwards.data() + first[c + 1], c);
+  for (std::size_t k = 0; k < draws.size(); ++k) {
+    ASSERT_EQ(draws[k].who, backwards[k].who);
+    ASSERT_EQ(draws[k].org, backwards[k].org);
+  }
   std::vector<int> seen(n, 0);
   for (const auto& d : draws) {
     const std::size_t i = d.who, c = d.org;  // org: the cell drawn, in this test
