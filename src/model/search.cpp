@@ -19,7 +19,7 @@ namespace {
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
 // visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role), whose items
 // are organisation x role (item / kRoleCount is the organisation).
-void build_application_tables(const World& w, AliasTables& tables) {
+void build_application_tables(const World& w, AliasTables& tables, int threads) {
   const auto& orgs = w.orgs;
   tables.build(
       w.regions.size() * kRoleCount, orgs.size() * kRoleCount,
@@ -33,7 +33,8 @@ void build_application_tables(const World& w, AliasTables& tables) {
       [&](std::size_t item) {
         const std::size_t o = item / kRoleCount;
         return std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]);
-      });
+      },
+      threads);
 }
 
 // The region weights of a search from `home` (MODEL.md, search: "x region weight"): home
@@ -228,7 +229,7 @@ void merge_chunk(const World& w, const HeadhuntingCells& cells, std::size_t c,
 void search_candidates(World& w, MonthState& m) {
   std::vector<std::vector<Candidate>> found;
   AliasTables application_tables;
-  build_application_tables(w, application_tables);
+  build_application_tables(w, application_tables, m.threads);
 #ifdef MERCATO_CHECK_INVARIANTS
   // Lifecycle's seek draws are those of the talents it kept; only graduates came after them.
   if (!m.seek_draws.empty() &&
