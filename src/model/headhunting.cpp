@@ -3,20 +3,26 @@
 
 namespace mercato {
 
-HeadhuntingCells::HeadhuntingCells(const World& w, int threads)
+HeadhuntingCells::HeadhuntingCells(const World& w, CountedByCaller)
     : t_(w.talents),
       exponent_(w.params.visibility_exponent),
       cells_(w.regions.size() * kRoleCount),
       chunks_((t_.size() + kChunk - 1) / kChunk),
-      start_((chunks_ + 1) * cells_, 0.0) {
-  // start_[c * cells + cell]: the cell's weight in the chunks before c (the last row: total).
+      start_((chunks_ + 1) * cells_, 0.0) {}
+
+HeadhuntingCells::HeadhuntingCells(const World& w, int threads)
+    : HeadhuntingCells(w, CountedByCaller{}) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t c = 0; c < chunks_; ++c) {
-    double* sum = &start_[(c + 1) * cells_];
     const std::size_t end = std::min(t_.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i)
-      if (t_.employer[i].valid()) sum[cell(i)] += weight(i);
+      if (t_.employer[i].valid()) count(c, i);
   }
+  finish();
+}
+
+// start_[c * cells + cell]: the cell's weight in the chunks before c (the last row: total).
+void HeadhuntingCells::finish() {
   for (std::size_t c = 1; c <= chunks_; ++c)
     for (std::size_t k = 0; k < cells_; ++k) start_[c * cells_ + k] += start_[(c - 1) * cells_ + k];
 }

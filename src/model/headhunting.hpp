@@ -19,6 +19,14 @@ class HeadhuntingCells {
  public:
   // Counts each chunk's weight per cell, on `threads` threads.
   HeadhuntingCells(const World& w, int threads);
+  // Counted by the caller, in a pass over the talents it makes anyway: count(c, i) for each
+  // employed talent i of each chunk c, in talent order within the chunk, then finish().
+  struct CountedByCaller {};
+  HeadhuntingCells(const World& w, CountedByCaller);
+  void count(std::size_t chunk, std::size_t i) {
+    start_[(chunk + 1) * cells_ + cell(i)] += weight(i);
+  }
+  void finish();
   double total_weight(std::size_t cell) const { return start_[chunks_ * cells_ + cell]; }
 
   // A draw: the organisation, and the point u * total weight in its cell.

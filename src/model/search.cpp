@@ -70,10 +70,11 @@ int draw_region(const std::vector<double>& cumulative, double u) {
 // full vesting and in organisations above their target; the seek draw is word 2 of the block
 // lifecycle drew for the talent, TalentDraws) apply at once, while their columns are in cache:
 // `applications` draws, each a region (region_weights with abroad_application_weight) then an
-// organisation with a vacancy in the seeker's role from that region's table. Returns the number of
+// organisation with a vacancy in the seeker's role from that region's table. The same pass counts
+// headhunting's weights of the employed (`cells`, finished by the caller). Returns the number of
 // seekers; the pairs come by talent chunk, in (talent, organisation) order.
 std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tables,
-                           std::vector<std::vector<Candidate>>& out) {
+                           HeadhuntingCells& cells, std::vector<std::vector<Candidate>>& out) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const auto& p = w.params;
@@ -104,6 +105,7 @@ std::size_t seek_and_apply(const World& w, MonthState& m, const AliasTables& tab
     for (std::size_t i = c * kChunk; i < end; ++i) {
       const int role = static_cast<int>(t.role[i]);
       if (t.employer[i].valid()) {
+        cells.count(c, i);  // headhunting's weights, while the columns are in cache
         const std::size_t o = t.employer[i].index();
         double rate = p.seek_rate;
         if (t.unvested[i] <= 0) rate *= p.seek_multiplier_vested;
@@ -236,12 +238,13 @@ void search_candidates(World& w, MonthState& m) {
       m.seek_draws.size() + static_cast<std::size_t>(m.entries) != w.talents.size())
     throw InvariantViolation("invariant: the seek draws are not those of the talents");
 #endif
-  m.seekers = seek_and_apply(w, m, application_tables, found);
+  HeadhuntingCells cells(w, HeadhuntingCells::CountedByCaller{});
+  m.seekers = seek_and_apply(w, m, application_tables, cells, found);
+  cells.finish();
   std::vector<std::uint32_t>().swap(m.seek_draws);  // read: freed
   // Applications arrive sorted by (talent, org), chunk by chunk; headhunting's draws are
   // grouped by chunk. Each chunk's are found, sorted and merged into its applications on the
   // month's threads, then the chunks are joined in order.
-  const HeadhuntingCells cells(w, m.threads);
   std::vector<std::size_t> first;
   auto hunted = headhunt(w, m, cells, first);
   const std::size_t chunks = found.size();
