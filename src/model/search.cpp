@@ -212,18 +212,13 @@ void merge_chunk(const World& w, const HeadhuntingCells& cells, std::size_t c,
   for (const auto* d = begin; d != end; ++d)
     if (w.talents.employer[d->who] != OrgId(d->org)) hunted.push_back({d->who, d->org});
   std::sort(hunted.begin(), hunted.end(), by_key);
-  std::vector<Candidate> merged;
-  merged.reserve(applied.size() + hunted.size());
-  auto add = [&merged](const Candidate& x) {
-    if (merged.empty() || !(merged.back() == x)) merged.push_back(x);
-  };
-  std::size_t h = 0;
-  for (const Candidate& a : applied) {
-    while (h < hunted.size() && by_key(hunted[h], a)) add(hunted[h++]);
-    add(a);
-  }
-  while (h < hunted.size()) add(hunted[h++]);
-  applied.swap(merged);
+  // Merged from the back into the applications' own vector, then each pair kept once (equal
+  // pairs are the same pair, so their order does not matter).
+  std::size_t a = applied.size(), h = hunted.size();
+  applied.resize(a + h);
+  for (std::size_t k = a + h; h > 0;)
+    applied[--k] = a > 0 && by_key(hunted[h - 1], applied[a - 1]) ? applied[--a] : hunted[--h];
+  applied.erase(std::unique(applied.begin(), applied.end()), applied.end());
 }
 
 }  // namespace
