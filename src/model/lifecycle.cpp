@@ -86,7 +86,7 @@ void run_lifecycle(World& w, MonthState& m) {
   // One block per talent for the exit draw and search's seek draw (decision 021), whose word
   // is kept for search; the talents who leave need none, the unemployed's is never read.
   auto& seek = m.seek_draws;
-  seek.resize(n);
+  seek.resize(n);  // not zeroed (FilledLater): the chunks below write every slot
   const double hazard_working = monthly_hazard(p.exit_rate);
   const double hazard_retiring = monthly_hazard(p.exit_rate + p.retirement_rate);
   const auto retirement_months = static_cast<int>(p.retirement_years * 12.0);
@@ -112,11 +112,13 @@ void run_lifecycle(World& w, MonthState& m) {
       const auto role = static_cast<std::uint8_t>(t.role[i]);
       const double hazard = t.experience[i] >= retirement_months ? hazard_retiring : hazard_working;
       bool leaves = !employed && t.tenure[i] >= max_idle_months;  // idle too long
+      std::uint32_t seek_draw = 0;  // every slot is written: the column is not zeroed first
       if (!leaves) {
         const TalentDraws draws = talent_draws(rng, month, t.uid[i]);
-        seek[i] = draws.seek;
+        seek_draw = draws.seek;
         leaves = draws.exit < hazard;
       }
+      seek[i] = seek_draw;
       if (leaves) {
         gone[c].push_back(i);
         if (employed)

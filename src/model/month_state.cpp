@@ -21,7 +21,7 @@ void MonthState::reset(std::size_t org_count) {
 
 void MonthState::release_cleared() {
   offers_made = offers.size();
-  std::vector<Offer>().swap(offers);
+  decltype(offers)().swap(offers);
   std::vector<std::int32_t>().swap(offer_offensives);
 }
 

@@ -27,7 +27,7 @@ void add_offensive_offers(const World& w, MonthState& m) {
     }
   }
   if (raids.empty()) return;
-  std::vector<Offer> merged;
+  decltype(m.offers) merged;
   merged.reserve(m.offers.size() + raids.size());
   m.offer_offensives.reserve(m.offers.size() + raids.size());
   auto key = [](const Offer& x) { return std::uint64_t{x.talent} << 32 | x.org; };
@@ -62,10 +62,13 @@ void make_offers(World& w, MonthState& m) {
   // A pair makes at most one offer: chunk c writes its offers from slot c x kChunk on, then
   // the chunks are moved down in order. No second copy of the offers, so the month's peak
   // memory holds one.
+  std::vector<OfferTerms> terms(orgs.size());
+#pragma omp parallel for schedule(static) num_threads(m.threads)
+  for (std::size_t o = 0; o < orgs.size(); ++o) terms[o] = offer_terms(w, o, m.output[o]);
   m.offers.clear();
   m.offer_offensives.clear();
   m.offers.resize(n);
-  std::vector<std::size_t> made(chunks, 0);
+  std::vector<std::size_t> made(chunks, 0), to_employed(chunks, 0);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(m.threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     const std::size_t end = std::min(n, (c + 1) * kChunk);
@@ -76,15 +79,19 @@ void make_offers(World& w, MonthState& m) {
     std::size_t count = 0;
     for (std::size_t j = c * kChunk; j < end; ++j) {
       const auto [i, o] = m.candidates[j];
-      if (orgs.vacancies(o, t.role[i]) == 0) continue;
-      const double cash = orgs.cash_left(o);
-      if (cash <= 0) continue;
+      const OfferTerms& org = terms[o];
+      const Role role = t.role[i];
+      if (!org.offers(role)) continue;  // no vacancy in the role, or no cash
       if (i != powered) {
         power = power_of(w, t.ability[i]);
         powered = i;
       }
-      const double wtp = willingness_to_pay(w, o, t.role[i], power, cash, m.output[o]);
-      if (wtp > 0) out[count++] = {i, o, wtp};
+      const double wtp =
+          willingness_to_pay(w.params, org, orgs.max_offer[o], orgs.min_offer[o], role, power);
+      if (wtp > 0) {
+        out[count++] = {i, o, wtp};
+        if (t.employer[i].valid()) ++to_employed[c];
+      }
     }
     made[c] = count;
   }
@@ -98,10 +105,15 @@ void make_offers(World& w, MonthState& m) {
   m.offers.resize(offers);
   m.candidates_found = n;  // the candidates are not read again
   std::vector<Candidate>().swap(m.candidates);
-  if (!m.targeted.empty()) add_offensive_offers(w, m);
   m.offers_to_employed = 0;
-  for (const auto& offer : m.offers)
-    if (t.employer[offer.talent].valid()) ++m.offers_to_employed;
+  for (const std::size_t count : to_employed)
+    m.offers_to_employed += static_cast<std::int64_t>(count);
+  if (!m.targeted.empty()) {  // offensives replace some offers and add others: counted again
+    add_offensive_offers(w, m);
+    m.offers_to_employed = 0;
+    for (const auto& offer : m.offers)
+      if (t.employer[offer.talent].valid()) ++m.offers_to_employed;
+  }
 }
 
 }  // namespace mercato

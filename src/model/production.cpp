@@ -2,6 +2,7 @@
 // kept per organisation, Y and the marginal value of one person are O(1).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/model.hpp"
 
@@ -31,13 +32,18 @@ double marginal_value_hire(const World& w, std::size_t o, Role r, double ability
   return marginal_value_of_power(w, o, r, power_of(w, ability), output);
 }
 
+namespace {
+// y * ((1 + power / base)^(beta/rho) - 1): what a hire of that power adds to an output y.
+double added_output(const Params& p, int k, double base, double power, double y) {
+  return y * std::expm1((p.beta[k] / p.rho) * std::log1p(power / base));
+}
+}  // namespace
+
 double marginal_value_of_power(const World& w, std::size_t o, Role r, double power, double output) {
   const auto& p = w.params;
   const int k = static_cast<int>(r);
-  const double base = p.floor_pow[k] + w.orgs.power_sum[o][k];
-  const double x = power / base;
   const double y = output >= 0 ? output : output_value(w, o);
-  return y * std::expm1((p.beta[k] / p.rho) * std::log1p(x));
+  return added_output(p, k, p.floor_pow[k] + w.orgs.power_sum[o][k], power, y);
 }
 
 double marginal_value_member(const World& w, std::size_t o, Role r, double ability, double output) {
@@ -49,12 +55,27 @@ double marginal_value_member(const World& w, std::size_t o, Role r, double abili
   return -y * std::expm1((p.beta[k] / p.rho) * std::log1p(-x));
 }
 
-double willingness_to_pay(const World& w, std::size_t o, Role r, double power, double cash,
-                          double output) {
-  const double value = w.orgs.value_share[o] * marginal_value_of_power(w, o, r, power, output);
-  const double wtp = std::min({value, static_cast<double>(w.orgs.max_offer[o]), cash});
+OfferTerms offer_terms(const World& w, std::size_t o, double output) {
+  const auto& orgs = w.orgs;
+  const auto& p = w.params;
+  OfferTerms terms;
+  terms.output = output >= 0 ? output : output_value(w, o);
+  terms.value_share = orgs.value_share[o];
+  terms.cash = orgs.cash_left(o);
+  for (int k = 0; k < kRoleCount; ++k)
+    terms.base[k] = orgs.vacancies(o, static_cast<Role>(k)) == 0 || terms.cash <= 0
+                        ? std::numeric_limits<double>::quiet_NaN()
+                        : p.floor_pow[k] + orgs.power_sum[o][k];
+  return terms;
+}
+
+double willingness_to_pay(const Params& p, const OfferTerms& terms, double max_offer,
+                          double min_offer, Role r, double power) {
+  const int k = static_cast<int>(r);
+  const double value = terms.value_share * added_output(p, k, terms.base[k], power, terms.output);
+  const double wtp = std::min({value, max_offer, terms.cash});
   // An organisation with a posted floor (min_offer) makes no offer it could not pay it on.
-  return wtp >= w.orgs.min_offer[o] ? wtp : 0.0;
+  return wtp >= min_offer ? wtp : 0.0;
 }
 
 double compute_term(const World& w, std::size_t o) {

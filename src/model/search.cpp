@@ -236,7 +236,7 @@ void search_candidates(World& w, MonthState& m) {
   HeadhuntingCells cells(w, HeadhuntingCells::CountedByCaller{});
   m.seekers = seek_and_apply(w, m, application_tables, cells, found);
   cells.finish();
-  std::vector<std::uint32_t>().swap(m.seek_draws);  // read: freed
+  decltype(m.seek_draws)().swap(m.seek_draws);  // read: freed
   // Applications arrive sorted by (talent, org), chunk by chunk; headhunting's draws are
   // grouped by chunk. Each chunk's are found, sorted and merged into its applications on the
   // month's threads, then the chunks are joined in order.
