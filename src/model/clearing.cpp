@@ -309,7 +309,7 @@ struct Valuation {
 }
 
 // A batch of consecutive bidders in clearing order, valued together: each bidder's record and
-// its offers' valuations (starts[b] is where bidder b's start).
+// its offers' valuations (starts[b] is where bidder b's valuations start).
 struct Batch {
   std::vector<Bidder> bidders;
   std::vector<std::uint32_t> starts;
@@ -447,8 +447,6 @@ void clear_auction(const World& w, MonthState& m, const Bidder& bidder, const Of
                          OrgId(static_cast<std::uint32_t>(best)), wage, bonus, best_raid});
 }
 
-}  // namespace
-
 // The auctions of a valued batch whose first bidder is order[first], one by one.
 void clear_batch(const World& w, MonthState& m, const AuctionOrder& order, std::size_t first,
                  const Batch& batch, Promised& promised) {
@@ -467,6 +465,8 @@ void clear_batch(const World& w, MonthState& m, const AuctionOrder& order, std::
                     batch.valuations.data() + batch.starts[at], promised);
   }
 }
+
+}  // namespace
 
 // Talents are cleared in batches of consecutive bidders: a batch is valued (value_batch), then
 // its auctions run one by one in clearing order, on one thread, the auctioneer. With several

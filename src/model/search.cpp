@@ -202,10 +202,6 @@ bool by_key(const Candidate& a, const Candidate& b) {
 void merge_chunk(const World& w, const HeadhuntingCells& cells, std::size_t c,
                  HeadhuntingCells::Draw* begin, HeadhuntingCells::Draw* end,
                  std::vector<Candidate>& applied) {
-  if (begin == end) {
-    applied.erase(std::unique(applied.begin(), applied.end()), applied.end());
-    return;
-  }
   cells.find(begin, end, c);
   std::vector<Candidate> hunted;
   hunted.reserve(static_cast<std::size_t>(end - begin));
