@@ -7,6 +7,7 @@
 #include <memory>
 #include <tuple>
 
+#include "core/default_init.hpp"
 #include "engine/engine.hpp"
 
 namespace mercato {
@@ -254,8 +255,8 @@ void count_regions(std::size_t regions, const std::vector<std::int64_t>& cells, 
 // Each employed talent's wage in its wage cell, the cells in one flat array (each chunk writes
 // at its own offsets, so the array is the same for any thread count and each cell's wages are
 // in talent order); `starts` gets each cell's first position and, last, the total.
-std::unique_ptr<float[]> group_wages(const World& w, int threads, const TalentCounts& counts,
-                                     std::vector<std::size_t>& starts) {
+FilledLater<float> group_wages(const World& w, int threads, const TalentCounts& counts,
+                               std::vector<std::size_t>& starts) {
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   const std::size_t chunks = counts.chunk_wages.size();
@@ -271,7 +272,7 @@ std::unique_ptr<float[]> group_wages(const World& w, int threads, const TalentCo
     starts[g + 1] = next;
   }
   // Not zeroed first: every slot is written below.
-  std::unique_ptr<float[]> wages(new float[starts.back()]);
+  FilledLater<float> wages(starts.back());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t c = 0; c < chunks; ++c) {
     auto& pos = at[c];
@@ -325,7 +326,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   // Wage quantiles and mean wages by group, the groups shared among threads (each group's
   // figures are computed by one thread, in talent order, so they do not depend on threads).
   std::vector<std::size_t> starts;
-  const std::unique_ptr<float[]> wages = group_wages(w, m.threads, counts, starts);
+  const FilledLater<float> wages = group_wages(w, m.threads, counts, starts);
   // A report row's wages: the cells of its region (or kind) and of the tiers it counts, as
   // ranges of the array, merged where they touch.
   auto group_spans = [&](std::size_t g, std::vector<WageSpan>& spans) {
@@ -337,8 +338,8 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
     for (std::size_t other = 0; other < (by_region ? kOrgKindCount : regions); ++other) {
       const std::size_t cell =
           by_region ? wage_cell(first, other, Tier::elite) : wage_cell(other, first, Tier::elite);
-      const float* begin = wages.get() + starts[cell];
-      const float* end = wages.get() + starts[cell + q + 1];
+      const float* begin = wages.data() + starts[cell];
+      const float* end = wages.data() + starts[cell + q + 1];
       if (begin == end) continue;
       if (!spans.empty() && spans.back().end == begin)
         spans.back().end = end;

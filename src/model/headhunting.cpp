@@ -3,23 +3,12 @@
 
 namespace mercato {
 
-HeadhuntingCells::HeadhuntingCells(const World& w, CountedByCaller)
+HeadhuntingCells::HeadhuntingCells(const World& w)
     : t_(w.talents),
       exponent_(w.params.visibility_exponent),
       cells_(w.regions.size() * kRoleCount),
       chunks_((t_.size() + kChunk - 1) / kChunk),
       start_((chunks_ + 1) * cells_, 0.0) {}
-
-HeadhuntingCells::HeadhuntingCells(const World& w, int threads)
-    : HeadhuntingCells(w, CountedByCaller{}) {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::size_t c = 0; c < chunks_; ++c) {
-    const std::size_t end = std::min(t_.size(), (c + 1) * kChunk);
-    for (std::size_t i = c * kChunk; i < end; ++i)
-      if (t_.employer[i].valid()) count(c, i);
-  }
-  finish();
-}
 
 // start_[c * cells + cell]: the cell's weight in the chunks before c (the last row: total).
 void HeadhuntingCells::finish() {

@@ -17,12 +17,10 @@ namespace mercato {
 // points are sorted by chunk, cell and point, and each chunk's talents are walked once.
 class HeadhuntingCells {
  public:
-  // Counts each chunk's weight per cell, on `threads` threads.
-  HeadhuntingCells(const World& w, int threads);
-  // Counted by the caller, in a pass over the talents it makes anyway: count(c, i) for each
-  // employed talent i of each chunk c, in talent order within the chunk, then finish().
-  struct CountedByCaller {};
-  HeadhuntingCells(const World& w, CountedByCaller);
+  // The weights are counted by the caller, in a pass over the talents it makes anyway:
+  // count(c, i) for each employed talent i of each chunk c, in talent order within the chunk,
+  // then finish() (chunks on any threads).
+  explicit HeadhuntingCells(const World& w);
   void count(std::size_t chunk, std::size_t i) {
     start_[(chunk + 1) * cells_ + cell(i)] += weight(i);
   }

@@ -229,7 +229,7 @@ void search_candidates(World& w, MonthState& m) {
       m.seek_draws.size() + static_cast<std::size_t>(m.entries) != w.talents.size())
     throw InvariantViolation("invariant: the seek draws are not those of the talents");
 #endif
-  HeadhuntingCells cells(w, HeadhuntingCells::CountedByCaller{});
+  HeadhuntingCells cells(w);
   m.seekers = seek_and_apply(w, m, application_tables, cells, found);
   cells.finish();
   decltype(m.seek_draws)().swap(m.seek_draws);  // read: freed

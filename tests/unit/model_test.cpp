@@ -444,7 +444,10 @@ TEST(Headhunting, DrawsByInversionFollowEachCellsWeights) {
   }
   World world = b.build();
   const auto& t = world.talents;
-  const HeadhuntingCells cells(world, 2);
+  HeadhuntingCells cells(world);  // counted here as search's seekers' pass counts them
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t.employed(i)) cells.count(i / kChunk, i);
+  cells.finish();
   const std::size_t cell_count = world.regions.size() * kRoleCount;
   std::vector<HeadhuntingCells::Draw> draws;
   const int per_cell = 100000;
