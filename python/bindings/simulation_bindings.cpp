@@ -212,6 +212,7 @@ py::dict month_dict(const MonthMetrics& m) {
   d["entries"] = r.entries;
   d["exits"] = r.exits;
   d["returned_home"] = r.returned_home;
+  d["doctoral_students"] = r.doctoral_students;
   d["seekers"] = r.seekers;
   d["candidates"] = r.candidates;
   d["offers"] = r.offers;

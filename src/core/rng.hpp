@@ -22,6 +22,7 @@ enum class Stream : std::uint32_t {
   taste,
   counter,
   entry,
+  doctorate,  // a doctoral student's ability, keyed by its enrolment serial
 };
 
 class Rng {

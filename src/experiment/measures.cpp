@@ -109,7 +109,9 @@ class MeasuresRecorder final : public Observer {
   }
 
   // The top tier's stocks, of every talent (`top_*`) or of researchers only (`top_research_*`:
-  // the data's top tier is NeurIPS authors, researchers; a top-tier engineer is not among them).
+  // the data's top tier is NeurIPS authors, researchers; a top-tier engineer is not among them),
+  // doctoral students included. `employed` counts those with an affiliation: an employer, or
+  // for a student the university where they study.
   struct TopStocks {
     std::vector<double> work, hq, origin;
     double employed = 0, all = 0, abroad = 0;
@@ -148,6 +150,19 @@ class MeasuresRecorder final : public Observer {
         stocks[g].work[r] += 1;
         stocks[g].hq[hq] += 1;
         if (t.region[i] != t.origin[i]) stocks[g].abroad += 1;
+      }
+    }
+    // Doctoral students are researchers affiliated with a university of the region where they
+    // study (its headquarters): the data's top tier counts them, the labour market does not.
+    const DoctoralStudents& students = world.students;
+    for (std::size_t i = 0; i < students.size(); ++i) {
+      if (world.tier_of(students.ability[i]) == Tier::rest) continue;
+      const std::size_t r = students.region[i].index();
+      for (TopStocks& s : stocks) {
+        s.all += 1, s.employed += 1;
+        s.origin[students.origin[i].index()] += 1;
+        s.work[r] += 1, s.hq[r] += 1;
+        if (students.region[i] != students.origin[i]) s.abroad += 1;
       }
     }
     for (const Area& a : areas_of(world)) {

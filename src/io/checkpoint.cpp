@@ -33,12 +33,14 @@ static_assert(sizeof(Talents) == 13 * sizeof(std::vector<float>) +
                                      sizeof(std::array<std::vector<float>, 5>) +
                                      sizeof(std::array<bool, 5>) + 3,
               "Talents changed: checkpoint");
+static_assert(sizeof(DoctoralStudents) == 4 * sizeof(std::vector<float>),
+              "DoctoralStudents changed: checkpoint");
 static_assert(sizeof(Orgs) == 28 * sizeof(std::vector<float>), "Orgs changed: checkpoint");
 static_assert(sizeof(Preferences) == 5 * sizeof(float), "Preferences changed: checkpoint");
 static_assert(sizeof(Params) == 33 * sizeof(double), "Params changed: checkpoint");
 static_assert(sizeof(PolicyState) == 3 * sizeof(std::map<int, int>) + sizeof(std::vector<double>),
               "PolicyState changed: checkpoint");
-static_assert(sizeof(MarketRow) == 11 * 8 + 2 * 8 + sizeof(Quantiles) + 4 * 8,
+static_assert(sizeof(MarketRow) == 12 * 8 + 2 * 8 + sizeof(Quantiles) + 4 * 8,
               "MarketRow changed: checkpoint");
 static_assert(sizeof(EventProgress) == 5 * 8 + sizeof(std::vector<std::uint8_t>),
               "EventProgress changed: checkpoint");
@@ -210,6 +212,7 @@ void put_world(Encoder& e, const World& w) {
     e.put(r.graduate_growth), e.put(r.graduate_ability_mu), e.put(r.graduate_ability_sigma);
     e.put(r.graduate_wage), e.put(r.training_boost), e.put(r.inbound_tax_rate);
     e.put(r.study_abroad_selection), e.put(r.foreign_idle_months);
+    e.put<std::int32_t>(r.doctoral_months);
     e.put(r.inbound_tax_years);
     e.put<std::int32_t>(r.non_compete_months), e.put<std::int32_t>(r.tax_event);
     e.put<std::int32_t>(r.non_compete_event);
@@ -246,6 +249,11 @@ void put_world(Encoder& e, const World& w) {
   e.put(w.seed), e.put(w.replicate), e.put(w.elite_threshold), e.put(w.top_threshold);
   e.put(w.next_uid), e.put(w.scale);
   e.put_column(w.graduate_carry);
+  const DoctoralStudents& s = w.students;
+  e.put<std::uint64_t>(s.size());
+  e.put_column(s.ability), e.put_column(s.origin), e.put_column(s.region);
+  e.put_column(s.months_left);
+  e.put(w.next_student);
 
   const PolicyState& policy = w.policy;
   e.put<std::uint64_t>(policy.tax_benefits.size());
@@ -332,6 +340,7 @@ World get_world(Decoder& d) {
     r.inbound_tax_rate = d.get<double>("an inbound tax rate");
     r.study_abroad_selection = d.get<double>("a study abroad selection");
     r.foreign_idle_months = d.get<double>("foreign idle months");
+    r.doctoral_months = d.get<std::int32_t>("doctoral months");
     r.inbound_tax_years = d.get<double>("inbound tax years");
     r.non_compete_months = d.get<std::int32_t>("non-compete months");
     r.tax_event = d.get<std::int32_t>("a region's tax event");
@@ -340,6 +349,8 @@ World get_world(Decoder& d) {
     if (!(r.study_abroad_selection >= 0 && r.study_abroad_selection <= 1))
       d.fail("a study abroad selection is outside [0, 1]");
     if (!(r.foreign_idle_months >= 0)) d.fail("foreign idle months are negative");
+    if (r.doctoral_months < 0 || r.doctoral_months > 120)
+      d.fail("doctoral months are outside [0, 120]");
     r.study_abroad.resize(d.get_count("a region's study flows", 1 + 8 * (1 + kRoleCount)));
     for (StudyFlow& f : r.study_abroad) {
       f.to = d.get<RegionId>("a study flow's region");
@@ -397,6 +408,13 @@ World get_world(Decoder& d) {
   w.next_uid = d.get<std::uint32_t>("the next uid"), w.scale = d.get<double>("the scale");
   w.graduate_carry =
       d.get_column<std::array<double, kRoleCount>>("the graduate carry", w.regions.size());
+  DoctoralStudents& s = w.students;
+  const std::size_t students = d.get_count("the number of doctoral students", 8);
+  s.ability = d.get_column<float>("students' abilities", students);
+  s.origin = d.get_column<RegionId>("students' origins", students);
+  s.region = d.get_column<RegionId>("students' regions", students);
+  s.months_left = d.get_column<std::uint16_t>("students' months left", students);
+  w.next_student = d.get<std::uint32_t>("the next student serial");
 
   PolicyState& policy = w.policy;
   for (std::size_t k = d.get_count("the number of tax benefits", 21); k > 0; --k) {
@@ -437,6 +455,13 @@ void check_world(Decoder& d, const World& w) {
       d.fail("a talent's region is out of range");
     if (t.employer[i].valid() && t.employer[i].index() >= orgs)
       d.fail("a talent's employer is out of range");
+  }
+  const DoctoralStudents& s = w.students;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!region_ok(s.origin[i]) || !region_ok(s.region[i]))
+      d.fail("a doctoral student's region is out of range");
+    if (s.months_left[i] == 0 || s.months_left[i] > w.regions[s.region[i].index()].doctoral_months)
+      d.fail("a doctoral student's months left are outside its region's doctorate");
   }
   for (std::size_t o = 0; o < orgs; ++o) {
     if (static_cast<int>(w.orgs.kind[o]) >= kOrgKindCount)
@@ -509,7 +534,7 @@ void put_month(Encoder& e, const MonthMetrics& m) {
   e.put<std::int32_t>(m.month), e.put_date(m.date);
   const MarketRow& k = m.market;
   e.put(k.talents), e.put(k.employed), e.put(k.entries), e.put(k.exits);
-  e.put(k.returned_home), e.put(k.seekers);
+  e.put(k.returned_home), e.put(k.doctoral_students), e.put(k.seekers);
   e.put(k.candidates), e.put(k.offers), e.put(k.moves), e.put(k.hires_from_unemployment);
   e.put(k.counters_won), e.put(k.poaching_success), e.put(k.signing_bonuses);
   e.put_quantiles(k.package), e.put(k.elite_top5_share), e.put(k.elite_hhi), e.put(k.output);
@@ -555,6 +580,7 @@ MonthMetrics get_month(Decoder& d, const Ranges& ranges) {
   k.talents = d.get<std::int64_t>("talents"), k.employed = d.get<std::int64_t>("employed");
   k.entries = d.get<std::int64_t>("entries"), k.exits = d.get<std::int64_t>("exits");
   k.returned_home = d.get<std::int64_t>("returned home");
+  k.doctoral_students = d.get<std::int64_t>("doctoral students");
   k.seekers = d.get<std::int64_t>("seekers"), k.candidates = d.get<std::int64_t>("candidates");
   k.offers = d.get<std::int64_t>("offers"), k.moves = d.get<std::int64_t>("moves");
   k.hires_from_unemployment = d.get<std::int64_t>("hires from unemployment");

@@ -47,17 +47,29 @@ constexpr std::string_view kEventColumns[] = {"month",
                                               "retained"};
 constexpr std::string_view kOriginColumns[] = {"month",       "date", "origin",
                                                "work_region", "tier", "talents"};
-constexpr std::string_view kMarketColumns[] = {"month",           "date",
-                                               "talents",         "employed",
-                                               "entries",         "exits",
-                                               "returned_home",   "seekers",
-                                               "candidates",      "offers",
-                                               "moves",           "hires_from_unemployment",
-                                               "counters_won",    "poaching_success",
-                                               "signing_bonuses", "package_p50",
-                                               "package_p90",     "package_p99",
-                                               "package_max",     "elite_top5_share",
-                                               "elite_hhi",       "output",
+constexpr std::string_view kMarketColumns[] = {"month",
+                                               "date",
+                                               "talents",
+                                               "employed",
+                                               "entries",
+                                               "exits",
+                                               "returned_home",
+                                               "doctoral_students",
+                                               "seekers",
+                                               "candidates",
+                                               "offers",
+                                               "moves",
+                                               "hires_from_unemployment",
+                                               "counters_won",
+                                               "poaching_success",
+                                               "signing_bonuses",
+                                               "package_p50",
+                                               "package_p90",
+                                               "package_p99",
+                                               "package_max",
+                                               "elite_top5_share",
+                                               "elite_hhi",
+                                               "output",
                                                "payroll"};
 
 static_assert(kTableNames.size() == kTableCount, "one name per Table, in enum order");
@@ -260,6 +272,7 @@ std::int64_t append_market_row(Buffer& out, const MonthMetrics& metrics) {
       .integer(m.entries)
       .integer(m.exits)
       .integer(m.returned_home)
+      .integer(m.doctoral_students)
       .integer(m.seekers)
       .integer(m.candidates)
       .integer(m.offers)

@@ -3,8 +3,12 @@
 // where they enter the market. A region's `study_abroad` shares enter in the region of their
 // graduate study, keeping their region of training as origin, and the region's
 // `study_abroad_selection` decides how much better those who go are than those who stay.
+// Where the region of graduate study has a doctoral stage (`doctoral_months`), its research
+// graduates first spend those months as doctoral students (World::students) and enter the
+// market when they finish (docs/model.md, "Doctoral stage").
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -43,6 +47,7 @@ struct Graduate {
   RegionId at;
   Selection selection;
   int program_event = -1;
+  float ability = std::numeric_limits<float>::quiet_NaN();  // drawn at enrolment, else NaN
 };
 
 // Fills row i (uid set) with a new graduate: no employer, searching, ability drawn from region
@@ -51,11 +56,15 @@ struct Graduate {
 void fill_graduate(World& w, const MonthState& m, std::size_t i, const Graduate& g) {
   auto& t = w.talents;
   const Region& region = w.regions[g.r];
-  const auto b = m.rng.bits(Stream::entry, m.month, t.uid[i], 0);
-  const bool went_abroad = g.at.index() != g.r;
-  t.ability[i] = static_cast<float>(
-      std::exp(region.graduate_ability_mu +
-               region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b)));
+  if (std::isnan(g.ability)) {
+    const auto b = m.rng.bits(Stream::entry, m.month, t.uid[i], 0);
+    const bool went_abroad = g.at.index() != g.r;
+    t.ability[i] = static_cast<float>(
+        std::exp(region.graduate_ability_mu +
+                 region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b)));
+  } else {
+    t.ability[i] = g.ability;  // a new PhD: drawn when the doctorate began
+  }
   t.role[i] = static_cast<Role>(g.k);
   t.origin[i] = RegionId(static_cast<std::uint8_t>(g.r));
   t.region[i] = g.at;
@@ -76,27 +85,108 @@ std::size_t due_now(double per_month, double& carry) {
   return count;
 }
 
+// Region r's share of graduates who study abroad, and how they are selected on ability.
+Selection selection_of(const Region& region) {
+  Selection selection{region.study_abroad_selection, 0};
+  for (const StudyFlow& flow : region.study_abroad) selection.abroad += flow.share;
+  selection.abroad = std::min(selection.abroad, 1.0);
+  return selection;
+}
+
+// A research graduate of a region whose graduate study has a doctoral stage.
+bool enrols(const World& w, const Graduate& g) {
+  return g.k == static_cast<int>(Role::research) && w.regions[g.at.index()].doctoral_months > 0;
+}
+
+// Appends `count` doctoral students like g, with `months_left`; their abilities are drawn from
+// g's region of training (with its selection for study abroad), keyed by their serials.
+void enrol(World& w, const Rng& rng, int month, const Graduate& g, std::size_t count,
+           int months_left) {
+  auto& s = w.students;
+  const Region& region = w.regions[g.r];
+  const bool went_abroad = g.at.index() != g.r;
+  for (std::size_t j = 0; j < count; ++j) {
+    const auto b = rng.bits(Stream::doctorate, month, w.next_student++, 0);
+    s.ability.push_back(static_cast<float>(
+        std::exp(region.graduate_ability_mu +
+                 region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b))));
+    s.origin.push_back(RegionId(static_cast<std::uint8_t>(g.r)));
+    s.region.push_back(g.at);
+    s.months_left.push_back(static_cast<std::uint16_t>(months_left));
+  }
+}
+
+// Students whose doctorate ends this month leave World::students (in enrolment order) for `due`,
+// as new PhDs of their region of study; the others have a month less to go.
+void finish_doctorates(World& w, std::vector<Graduate>& due) {
+  auto& s = w.students;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (--s.months_left[i] == 0) {
+      due.push_back({s.origin[i].index(), static_cast<int>(Role::research), s.region[i],
+                     Selection{}, -1, s.ability[i]});
+      continue;
+    }
+    s.ability[kept] = s.ability[i], s.origin[kept] = s.origin[i];
+    s.region[kept] = s.region[i], s.months_left[kept] = s.months_left[i];
+    ++kept;
+  }
+  s.resize(kept);
+}
+
 }  // namespace
 
+void seed_doctorates(World& w, const Rng& rng, int month) {
+  int longest = 0;
+  for (const Region& region : w.regions) longest = std::max(longest, region.doctoral_months);
+  // The cohorts enrolled 1..longest months before the start, at the start's graduate numbers,
+  // with carries of their own (the run's carries start at zero, as without a doctoral stage).
+  std::vector<std::vector<double>> carry(w.regions.size());
+  for (std::size_t r = 0; r < w.regions.size(); ++r)
+    carry[r].assign(1 + w.regions[r].study_abroad.size(), 0.0);
+  const int k = static_cast<int>(Role::research);
+  for (int left = longest; left >= 1; --left) {
+    for (std::size_t r = 0; r < w.regions.size(); ++r) {
+      const Region& region = w.regions[r];
+      const Selection selection = selection_of(region);
+      const double per_month = region.graduates_per_year[k] * w.scale / 12.0;
+      auto cohort = [&](RegionId at, double share, double& c) {
+        const std::size_t count = due_now(per_month * share, c);
+        if (w.regions[at.index()].doctoral_months >= left)
+          enrol(w, rng, month, {r, k, at, selection}, count, left);
+      };
+      cohort(RegionId(static_cast<std::uint8_t>(r)), 1.0 - selection.abroad, carry[r][0]);
+      for (std::size_t f = 0; f < region.study_abroad.size(); ++f)
+        cohort(region.study_abroad[f].to, region.study_abroad[f].share, carry[r][1 + f]);
+    }
+  }
+}
+
 void admit_graduates(World& w, MonthState& m) {
-  // Who is due, in the order their uids are given: each region's graduates at home, then
-  // those who studied abroad, by role; then the training programmes' graduates.
+  // Who is due, in the order their uids are given: the doctoral students who finish, then each
+  // region's graduates at home, then those who studied abroad, by role; then the training
+  // programmes' graduates. A research graduate whose region of study has a doctoral stage
+  // enrols in it instead.
   std::vector<Graduate> due;
+  finish_doctorates(w, due);
   const double years = m.growth ? std::max(0, m.month) / 12.0 : 0.0;
   for (std::size_t r = 0; r < w.regions.size(); ++r) {
     Region& region = w.regions[r];
     const RegionId home(static_cast<std::uint8_t>(r));
     const double growth = std::pow(1.0 + region.graduate_growth, years);
-    Selection selection{region.study_abroad_selection, 0};
-    for (const StudyFlow& flow : region.study_abroad) selection.abroad += flow.share;
-    selection.abroad = std::min(selection.abroad, 1.0);
+    const Selection selection = selection_of(region);
     for (int k = 0; k < kRoleCount; ++k) {
       const double per_month = region.graduates_per_year[k] * w.scale * growth / 12.0;
-      due.insert(due.end(), due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]),
-                 {r, k, home, selection, -1});
+      auto arrive = [&](RegionId at, std::size_t count) {
+        const Graduate g{r, k, at, selection, -1};
+        if (enrols(w, g))
+          enrol(w, m.rng, m.month, g, count, w.regions[at.index()].doctoral_months);
+        else
+          due.insert(due.end(), count, g);
+      };
+      arrive(home, due_now(per_month * (1.0 - selection.abroad), w.graduate_carry[r][k]));
       for (StudyFlow& flow : region.study_abroad)
-        due.insert(due.end(), due_now(per_month * flow.share, flow.carry[k]),
-                   {r, k, flow.to, selection, -1});
+        arrive(flow.to, due_now(per_month * flow.share, flow.carry[k]));
     }
   }
   // Training programmes (MODEL.md, Events: training_program): their graduates are marked, so

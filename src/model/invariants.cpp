@@ -18,6 +18,17 @@ bool close(double a, double b, double rel) {
 }  // namespace
 
 void check_invariants(const World& w) {
+  // Doctoral students: a doctorate under way in a region that has one, never past its length.
+  const auto& s = w.students;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const std::string who = "doctoral student " + std::to_string(i);
+    if (!(s.ability[i] > 0) || !std::isfinite(s.ability[i])) fail(who + " has ability <= 0 or NaN");
+    if (s.region[i].index() >= w.regions.size() || s.origin[i].index() >= w.regions.size())
+      fail(who + " has an unknown region");
+    if (s.months_left[i] < 1 || s.months_left[i] > w.regions[s.region[i].index()].doctoral_months)
+      fail(who + " has " + std::to_string(s.months_left[i]) + " months left of a " +
+           std::to_string(w.regions[s.region[i].index()].doctoral_months) + "-month doctorate");
+  }
   const auto& t = w.talents;
   const auto& orgs = w.orgs;
   std::vector<std::array<double, kRoleCount>> power(orgs.size(), {0.0, 0.0});

@@ -6,7 +6,8 @@
 //  4. an assortative assignment per work region and role: talents ranked by ability times a
 //     lognormal noise fill the organisations' target headcounts in order of value per head;
 //  5. A derived from ai_value on the placed team, initial wages a share of marginal value,
-//     payroll budgets, vesting positions.
+//     payroll budgets, vesting positions;
+//  6. where regions have a doctoral stage, the doctoral students of the months before the start.
 // The engine's warm-up months then let the market itself re-sort this placement.
 #include <algorithm>
 #include <cmath>
@@ -318,6 +319,7 @@ World build_world(const Config& c, std::uint64_t replicate) {
     region.training_boost = rc.training_boost;
     region.study_abroad_selection = rc.study_abroad_selection;
     region.foreign_idle_months = rc.foreign_idle_months;
+    region.doctoral_months = static_cast<int>(std::lround(rc.doctoral_months));
     w.regions.push_back(region);
   }
   w.graduate_carry.assign(w.regions.size(), {0.0, 0.0});
@@ -349,6 +351,7 @@ World build_world(const Config& c, std::uint64_t replicate) {
   place_talents(c, rng, ai_value, wants_job, w);
   // Talents without a job stay in their work region, unemployed and searching.
   pay_talents(c, ai_value, w);
+  seed_doctorates(w, rng, kBuildMonth);  // the doctoral students of the months before the start
   return w;
 }
 

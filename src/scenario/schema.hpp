@@ -134,6 +134,7 @@ inline constexpr std::array kRegionFields = {
     RegionField{"training_boost", closed(0, 1), &RegionConfig::training_boost},
     RegionField{"study_abroad_selection", kShare, &RegionConfig::study_abroad_selection},
     RegionField{"foreign_idle_months", closed(0, 1200), &RegionConfig::foreign_idle_months},
+    RegionField{"doctoral_months", closed(0, 120), &RegionConfig::doctoral_months},
 };
 
 inline constexpr std::array kPersonaFields = {

@@ -165,6 +165,10 @@ json scenario_parameters(const Config& config) {
                             region.foreign_idle_months, "number",
                             "months an unemployed foreigner may look for work here before going "
                             "home (0: no limit)"));
+    out.push_back(parameter(prefix + "doctoral_months", "Doctoral months", group,
+                            region.doctoral_months, "number",
+                            "months research graduates who study here spend as doctoral students "
+                            "before entering the market (0: none)"));
   }
   for (const OrgConfig& org : config.organisations) {
     if (org.is_pool) continue;

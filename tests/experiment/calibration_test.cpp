@@ -20,6 +20,7 @@
 #include "mercato/experiment/replicates.hpp"
 #include "mercato/scenario/scenario.hpp"
 #include "support/files.hpp"
+#include "support/world_builder.hpp"
 
 namespace {
 
@@ -400,6 +401,39 @@ TEST_F(CalibrationTest, ResearchOnlyTopTierMeasuresCountResearchers) {
     EXPECT_NEAR(mixed.at(fmt::format("{}.North", m)) + mixed.at(fmt::format("{}.South", m)), 1.0,
                 1e-12)
         << m;
+}
+
+// Doctoral students are in the data's top tier (NeurIPS authors include PhD students) but not
+// on the labour market: the top-tier stocks count a top-tier student by its region of study (its
+// university's headquarters) and its origin, abroad when the two differ; a student below the
+// top tier counts nowhere, like a worker below it. One top researcher works in N (trained in N);
+// one top student of N's studies in S, one of S's in N; S has a student below the tier.
+TEST(Measures, TopTierStocksCountDoctoralStudentsWhereTheyStudy) {
+  mercato::testing::WorldBuilder b;
+  const mercato::RegionId n = b.region("N");
+  const mercato::RegionId s = b.region("S");
+  const mercato::OrgId lab = b.org("Lab", n);
+  b.talent({.ability = 3, .employer = lab, .wage = 1e5, .origin = n});  // top tier: >= 2
+  mercato::World w = b.build();
+  auto& students = w.students;
+  for (const auto& [ability, origin, region] :
+       {std::tuple{3.0f, n, s}, std::tuple{4.0f, s, n}, std::tuple{1.0f, s, s}}) {
+    students.ability.push_back(ability);
+    students.origin.push_back(origin);
+    students.region.push_back(region);
+    students.months_left.push_back(12);
+  }
+  mercato::experiment::Measures m;
+  mercato::experiment::record_measures(m, {})->on_finish(w, mercato::RunSummary{});
+  for (const char* p : {"top_", "top_research_"}) {
+    const std::string prefix(p);
+    EXPECT_DOUBLE_EQ(m.at(prefix + "hq_share.N"), 2.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "hq_share.S"), 1.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "work_share.S"), 1.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "origin_share.N"), 2.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "origin_share.S"), 1.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "working_abroad"), 2.0 / 3) << prefix;
+  }
 }
 
 // Graduates' first jobs count by the region where graduates entered the market: with every

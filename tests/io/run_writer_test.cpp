@@ -82,6 +82,7 @@ MonthMetrics month_metrics(int month) {
   m.date = YearMonth{2025, 1}.plus_months(month);
   m.market.talents = 100;
   m.market.employed = 95;
+  m.market.doctoral_students = 7;
   m.market.moves = 3;
   m.market.poaching_success = 1.0 / 3.0;
   m.market.signing_bonuses = 2.0e6;
@@ -267,7 +268,7 @@ TEST_F(RunWriterTest, WritesIdsAsNamesAndMoneyInWholeDollars) {
   EXPECT_EQ(orgs[1], "0,2025-01,Meta,big_tech,US,10,0,0,0,0,5000000,0,12345.7,0,0,0,0,0");
   const auto market = lines_of(read_file(dir_ / "market.csv"));
   EXPECT_EQ(market[2],
-            "1,2025-02,100,95,0,0,0,0,0,0,3,0,0,0.333333,2000000,250000,2000000,"
+            "1,2025-02,100,95,0,0,0,7,0,0,0,3,0,0,0.333333,2000000,250000,2000000,"
             "20000000,20720000,0,0,1500000000,0");
 }
 

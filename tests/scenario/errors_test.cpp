@@ -228,6 +228,8 @@ TEST(ScenarioErrors, StudyAbroadSelectionAndForeignIdleMonthsOutOfRange) {
   EXPECT_EQ(
       only_error(minimal_with("  - id: South\n", "  - {id: South, foreign_idle_months: -3}\n")),
       "x.yaml:5:38: regions.South.foreign_idle_months: expected a number in [0, 1200], got -3");
+  EXPECT_EQ(only_error(minimal_with("  - id: South\n", "  - {id: South, doctoral_months: 200}\n")),
+            "x.yaml:5:34: regions.South.doctoral_months: expected a number in [0, 120], got 200");
 }
 
 TEST(ScenarioErrors, RhoBelowOne) {

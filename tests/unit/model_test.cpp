@@ -317,6 +317,95 @@ TEST(Entry, StudyAbroadSelectionSendsTheAbleAbroadAndKeepsTheRegionsDistribution
   EXPECT_NEAR(unselected.sd_all, 0.5, 0.015);
 }
 
+TEST(Entry, ResearchGraduatesSpendTheirDoctorateOffTheMarketThenEnterIt) {
+  // X trains 12 researchers and 12 engineers a year (one of each a month), a quarter of its
+  // graduates study in Y. Y has a 3-month doctorate, X none: X's researchers who stay enter at
+  // once; those in Y are students for 3 months, then enter Y's market with the ability drawn
+  // when they enrolled. Engineers never enrol.
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  const RegionId y = b.region("Y");
+  World w = b.build();
+  w.scale = 1.0;
+  Region& region = w.regions[x.index()];
+  region.graduates_per_year[0] = 48, region.graduates_per_year[1] = 48;  // 4 + 4 a month
+  region.study_abroad.push_back({y, 0.25, {}});                          // 1 + 1 of them in Y
+  w.regions[y.index()].doctoral_months = 3;
+  MonthState m;
+  std::vector<float> enrolled;
+  std::vector<std::size_t> students;
+  for (int month = 0; month < 6; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    admit_graduates(w, m);
+    students.push_back(w.students.size());
+    if (month == 0) enrolled = w.students.ability;
+    if (month == 2) {
+      // The first cohort is still in its doctorate, and no researcher has entered Y's market.
+      for (std::size_t i = 0; i < w.talents.size(); ++i)
+        EXPECT_FALSE(w.talents.region[i] == y && w.talents.role[i] == Role::research);
+    }
+    if (month == 3) {
+      // Month 0's student enters now, the first new PhD of Y, with the ability it enrolled with.
+      std::size_t phds = 0;
+      for (std::size_t i = 0; i < w.talents.size(); ++i) {
+        if (w.talents.region[i] != y || w.talents.role[i] != Role::research) continue;
+        ++phds;
+        EXPECT_EQ(w.talents.origin[i], x);
+        EXPECT_FALSE(w.talents.employer[i].valid());
+        ASSERT_EQ(enrolled.size(), 1u);
+        EXPECT_EQ(w.talents.ability[i], enrolled[0]);
+      }
+      EXPECT_EQ(phds, 1u);
+    }
+  }
+  // One enrols a month and stays three: 1, 2, 3, then 3 (one leaves as one comes).
+  EXPECT_EQ(students, (std::vector<std::size_t>{1, 2, 3, 3, 3, 3}));
+  std::map<std::pair<std::uint8_t, Role>, std::size_t> entered;  // (region, role) -> talents
+  for (std::size_t i = 0; i < w.talents.size(); ++i)
+    ++entered[{w.talents.region[i].value, w.talents.role[i]}];
+  EXPECT_EQ((entered[{x.value, Role::research}]), 18u);  // 3 a month for 6 months
+  EXPECT_EQ((entered[{x.value, Role::engineering}]), 18u);
+  EXPECT_EQ((entered[{y.value, Role::engineering}]), 6u);  // engineers enter at once
+  EXPECT_EQ((entered[{y.value, Role::research}]), 3u);     // enrolled in months 0-2
+  for (std::size_t i = 0; i < w.students.size(); ++i) {
+    EXPECT_EQ(w.students.region[i], y);
+    EXPECT_EQ(w.students.origin[i], x);
+    EXPECT_GE(w.students.months_left[i], 1);
+    EXPECT_LE(w.students.months_left[i], 3);
+  }
+}
+
+TEST(Entry, SeededDoctoratesSendNewPhdsFromTheFirstMonth) {
+  // A 4-month doctorate and 2 research graduates a month: the build's cohorts (4 of 2, with
+  // 1..4 months left) make the market's research entries 2 a month from month 0 on, as if the
+  // stage had always been there.
+  WorldBuilder b;
+  const RegionId x = b.region("X");
+  World w = b.build();
+  w.scale = 1.0;
+  w.regions[x.index()].graduates_per_year[0] = 24;
+  w.regions[x.index()].doctoral_months = 4;
+  seed_doctorates(w, Rng(7, 0), -4000);
+  ASSERT_EQ(w.students.size(), 8u);
+  std::map<int, int> by_months_left;
+  for (std::size_t i = 0; i < w.students.size(); ++i) ++by_months_left[w.students.months_left[i]];
+  EXPECT_EQ(by_months_left, (std::map<int, int>{{1, 2}, {2, 2}, {3, 2}, {4, 2}}));
+  MonthState m;
+  m.rng = Rng(7, 0);
+  for (int month = 0; month < 6; ++month) {
+    m.month = month;
+    m.reset(w.orgs.size());
+    admit_graduates(w, m);
+    EXPECT_EQ(m.entries, 2) << "month " << month;
+    EXPECT_EQ(w.students.size(), 8u);
+  }
+  // Without a stage, seeding adds nobody.
+  World none = b.build();
+  seed_doctorates(none, Rng(7, 0), -4000);
+  EXPECT_EQ(none.students.size(), 0u);
+}
+
 TEST(Lifecycle, UnemployedForeignersGoHomeWhenTheGracePeriodIsOver) {
   // Y gives foreigners 3 idle months: X's graduate waiting in Y goes home after the third
   // month; Y's own unemployed stay, and so does X's graduate in Z, which sets no limit.

@@ -153,6 +153,7 @@ struct Region {
   std::vector<StudyFlow> study_abroad;  // by destination index; the rest enter at home
   double study_abroad_selection = 0;    // correlation of log-ability and going abroad, [0, 1]
   double foreign_idle_months = 0;       // unemployed from elsewhere go home after this; 0: never
+  int doctoral_months = 0;  // research graduates who study here spend this in a doctorate first
   // Set by events while they are active (MODEL.md, Events): the tax rate of talents moving in
   // under a tax regime (NaN: no regime), and the months of a non-compete (0: none), with the
   // timeline index of the event responsible (-1: none).
@@ -162,6 +163,23 @@ struct Region {
   int tax_event = -1, non_compete_event = -1;
   double kappa() const { return (1.0 - tax_rate) / cost_of_living; }
   double kappa_at(double rate) const { return (1.0 - rate) / cost_of_living; }
+};
+
+// Research graduates in their doctorate (docs/model.md, "Doctoral stage"): enrolled at a
+// university of the region where they do their graduate study, off the market (no search, no
+// offers, no pay, no exits) until `months_left` runs out; they then enter the market there as
+// new PhDs with the ability drawn at enrolment. Kept in enrolment order. They are not talents
+// of the market (World::talents): they get a uid when they enter it.
+struct DoctoralStudents {
+  std::vector<float> ability;
+  std::vector<RegionId> origin;  // where trained (the first degree)
+  std::vector<RegionId> region;  // where they study, and will enter the market
+  std::vector<std::uint16_t> months_left;
+
+  std::size_t size() const { return ability.size(); }
+  void resize(std::size_t n) {
+    ability.resize(n), origin.resize(n), region.resize(n), months_left.resize(n);
+  }
 };
 
 // A named set of regions, for reporting only (e.g. EU = FR + EU-other).
@@ -235,6 +253,8 @@ struct World {
   std::uint64_t replicate = 0;
   float elite_threshold = 0, top_threshold = 0;  // ability cut-offs fixed at build
   std::uint32_t next_uid = 0;
+  DoctoralStudents students;
+  std::uint32_t next_student = 0;  // enrolment serial: the RNG key of a student's draws
   double scale = 1.0;
   // Fractional graduates carried to the next month, per region x role (deterministic entry).
   std::vector<std::array<double, kRoleCount>> graduate_carry;

@@ -93,7 +93,8 @@ struct OriginRow {
 // World-level figures of the month.
 struct MarketRow {
   std::int64_t talents = 0, employed = 0, entries = 0, exits = 0;
-  std::int64_t returned_home = 0;  // unemployed foreigners whose grace period ended
+  std::int64_t returned_home = 0;      // unemployed foreigners whose grace period ended
+  std::int64_t doctoral_students = 0;  // research graduates in their doctorate, off the market
   std::int64_t seekers = 0, candidates = 0, offers = 0, moves = 0, hires_from_unemployment = 0;
   std::int64_t counters_won = 0;  // incumbents that kept a talent by countering
   double poaching_success = 0;    // moves of employed talents / offers to employed talents

@@ -28,7 +28,7 @@ namespace mercato::io {
 
 inline constexpr std::string_view kCheckpointFile = "checkpoint.bin";
 // Bumped whenever the payload's layout changes; other versions are refused.
-inline constexpr std::uint32_t kCheckpointFormatVersion = 4;
+inline constexpr std::uint32_t kCheckpointFormatVersion = 5;
 
 // What identifies a scenario: a 64-bit FNV-1a hash of its resolved YAML (scenario::to_yaml).
 std::uint64_t scenario_fingerprint(std::string_view resolved_scenario);

@@ -37,6 +37,10 @@ struct RegionConfig {
   // Months an unemployed talent from another region may stay here looking for a job before
   // returning to their origin region (a visa's grace period); 0: no limit.
   double foreign_idle_months = 0.0;
+  // Months that research graduates who do their graduate study here spend as doctoral students
+  // before they enter the market (rounded to whole months); 0: no doctoral stage, they enter at
+  // once. Students are off the market; the calibration measures count them by ability.
+  double doctoral_months = 0.0;
   bool operator==(const RegionConfig&) const = default;
 };
 
