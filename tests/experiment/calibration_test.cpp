@@ -566,6 +566,15 @@ TEST(ShippedCalibrations, World2025CarriesTheWorld2019Fit) {
   for (const char* name : personas)
     EXPECT_NE(persona(fit, name).home_bias, persona(base, name).home_bias) << name;
   for (const auto& [from, to] : flows) EXPECT_TRUE(region(base, from).study_abroad.empty()) << from;
+
+  // The doctoral stage is an input of world-2019 that the fit was made with: world-2025 has the
+  // same in every region (and one, so the stage is there to carry).
+  int stages = 0;
+  for (const auto& r : base.regions) {
+    EXPECT_EQ(region(now, r.id).doctoral_months, r.doctoral_months) << r.id;
+    stages += r.doctoral_months > 0;
+  }
+  EXPECT_EQ(stages, static_cast<int>(base.regions.size()));
 }
 
 }  // namespace
