@@ -477,7 +477,7 @@ MonthMetrics collect_metrics(const World& w, const MonthState& m, YearMonth date
   market.entries = m.entries;
   market.exits = m.exits;
   market.returned_home = m.returned_home;
-  market.doctoral_students = static_cast<std::int64_t>(w.students.size());
+  market.doctoral_students = static_cast<std::int64_t>(w.doctoral_students());
   market.seekers = static_cast<std::int64_t>(m.seekers);
   market.candidates = static_cast<std::int64_t>(m.candidates_found);
   market.offers = static_cast<std::int64_t>(m.offers_made);

@@ -154,15 +154,16 @@ class MeasuresRecorder final : public Observer {
     }
     // Doctoral students are researchers affiliated with a university of the region where they
     // study (its headquarters): the data's top tier counts them, the labour market does not.
-    const DoctoralStudents& students = world.students;
-    for (std::size_t i = 0; i < students.size(); ++i) {
-      if (world.tier_of(students.ability[i]) == Tier::rest) continue;
-      const std::size_t r = students.region[i].index();
+    for (const DoctoralCohort& c : world.doctorates) {
+      double top = 0;
+      for (std::uint32_t j = 0; j < c.count; ++j)
+        top += world.tier_of(doctoral_ability(world, c, j)) != Tier::rest ? 1 : 0;
+      const std::size_t r = c.region.index();
       for (TopStocks& s : stocks) {
-        s.all += 1, s.employed += 1;
-        s.origin[students.origin[i].index()] += 1;
-        s.work[r] += 1, s.hq[r] += 1;
-        if (students.region[i] != students.origin[i]) s.abroad += 1;
+        s.all += top, s.employed += top;
+        s.origin[c.origin.index()] += top;
+        s.work[r] += top, s.hq[r] += top;
+        if (c.region != c.origin) s.abroad += top;
       }
     }
     for (const Area& a : areas_of(world)) {

@@ -33,8 +33,7 @@ static_assert(sizeof(Talents) == 13 * sizeof(std::vector<float>) +
                                      sizeof(std::array<std::vector<float>, 5>) +
                                      sizeof(std::array<bool, 5>) + 3,
               "Talents changed: checkpoint");
-static_assert(sizeof(DoctoralStudents) == 4 * sizeof(std::vector<float>),
-              "DoctoralStudents changed: checkpoint");
+static_assert(sizeof(DoctoralCohort) == 16 + 4 * 8, "DoctoralCohort changed: checkpoint");
 static_assert(sizeof(Orgs) == 28 * sizeof(std::vector<float>), "Orgs changed: checkpoint");
 static_assert(sizeof(Preferences) == 5 * sizeof(float), "Preferences changed: checkpoint");
 static_assert(sizeof(Params) == 33 * sizeof(double), "Params changed: checkpoint");
@@ -249,10 +248,12 @@ void put_world(Encoder& e, const World& w) {
   e.put(w.seed), e.put(w.replicate), e.put(w.elite_threshold), e.put(w.top_threshold);
   e.put(w.next_uid), e.put(w.scale);
   e.put_column(w.graduate_carry);
-  const DoctoralStudents& s = w.students;
-  e.put<std::uint64_t>(s.size());
-  e.put_column(s.ability), e.put_column(s.origin), e.put_column(s.region);
-  e.put_column(s.months_left);
+  e.put<std::uint64_t>(w.doctorates.size());
+  for (const DoctoralCohort& c : w.doctorates) {
+    e.put(c.origin), e.put(c.region), e.put(c.months_left), e.put<std::int32_t>(c.month);
+    e.put(c.first_serial), e.put(c.count), e.put(c.mu), e.put(c.sigma), e.put(c.selection);
+    e.put(c.abroad);
+  }
   e.put(w.next_student);
 
   const PolicyState& policy = w.policy;
@@ -408,12 +409,18 @@ World get_world(Decoder& d) {
   w.next_uid = d.get<std::uint32_t>("the next uid"), w.scale = d.get<double>("the scale");
   w.graduate_carry =
       d.get_column<std::array<double, kRoleCount>>("the graduate carry", w.regions.size());
-  DoctoralStudents& s = w.students;
-  const std::size_t students = d.get_count("the number of doctoral students", 8);
-  s.ability = d.get_column<float>("students' abilities", students);
-  s.origin = d.get_column<RegionId>("students' origins", students);
-  s.region = d.get_column<RegionId>("students' regions", students);
-  s.months_left = d.get_column<std::uint16_t>("students' months left", students);
+  w.doctorates.resize(d.get_count("the number of doctoral cohorts", 48));
+  for (DoctoralCohort& c : w.doctorates) {
+    c.origin = d.get<RegionId>("a cohort's origin"),
+    c.region = d.get<RegionId>("a cohort's region");
+    c.months_left = d.get<std::uint16_t>("a cohort's months left");
+    c.month = d.get<std::int32_t>("a cohort's month");
+    c.first_serial = d.get<std::uint32_t>("a cohort's first serial");
+    c.count = d.get<std::uint32_t>("a cohort's size");
+    c.mu = d.get<double>("a cohort's mu"), c.sigma = d.get<double>("a cohort's sigma");
+    c.selection = d.get<double>("a cohort's selection");
+    c.abroad = d.get<double>("a cohort's share abroad");
+  }
   w.next_student = d.get<std::uint32_t>("the next student serial");
 
   PolicyState& policy = w.policy;
@@ -456,12 +463,15 @@ void check_world(Decoder& d, const World& w) {
     if (t.employer[i].valid() && t.employer[i].index() >= orgs)
       d.fail("a talent's employer is out of range");
   }
-  const DoctoralStudents& s = w.students;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!region_ok(s.origin[i]) || !region_ok(s.region[i]))
-      d.fail("a doctoral student's region is out of range");
-    if (s.months_left[i] == 0 || s.months_left[i] > w.regions[s.region[i].index()].doctoral_months)
-      d.fail("a doctoral student's months left are outside its region's doctorate");
+  for (const DoctoralCohort& c : w.doctorates) {
+    if (!region_ok(c.origin) || !region_ok(c.region))
+      d.fail("a doctoral cohort's region is out of range");
+    if (c.months_left == 0 || c.months_left > w.regions[c.region.index()].doctoral_months)
+      d.fail("a doctoral cohort's months left are outside its region's doctorate");
+    if (c.first_serial + static_cast<std::uint64_t>(c.count) > w.next_student)
+      d.fail("a doctoral cohort's serials are not below the next serial");
+    if (!(c.selection >= 0 && c.selection <= 1 && c.abroad >= 0 && c.abroad <= 1))
+      d.fail("a doctoral cohort's selection is outside [0, 1]");
   }
   for (std::size_t o = 0; o < orgs; ++o) {
     if (static_cast<int>(w.orgs.kind[o]) >= kOrgKindCount)

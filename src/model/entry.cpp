@@ -4,7 +4,7 @@
 // graduate study, keeping their region of training as origin, and the region's
 // `study_abroad_selection` decides how much better those who go are than those who stay.
 // Where the region of graduate study has a doctoral stage (`doctoral_months`), its research
-// graduates first spend those months as doctoral students (World::students) and enter the
+// graduates first spend those months as doctoral students (World::doctorates) and enter the
 // market when they finish (docs/model.md, "Doctoral stage").
 #include <algorithm>
 #include <cmath>
@@ -98,45 +98,53 @@ bool enrols(const World& w, const Graduate& g) {
   return g.k == static_cast<int>(Role::research) && w.regions[g.at.index()].doctoral_months > 0;
 }
 
-// Appends `count` doctoral students like g, with `months_left`; their abilities are drawn from
-// g's region of training (with its selection for study abroad), keyed by their serials.
-void enrol(World& w, const Rng& rng, int month, const Graduate& g, std::size_t count,
-           int months_left) {
-  auto& s = w.students;
+// Enrols `count` doctoral students like g, with `months_left`, as one cohort: their serials are
+// the next `count`, and their abilities will be drawn from g's region of training (with its
+// selection for study abroad), as they are now.
+void enrol(World& w, int month, const Graduate& g, std::size_t count, int months_left) {
+  if (count == 0) return;
   const Region& region = w.regions[g.r];
-  const bool went_abroad = g.at.index() != g.r;
-  for (std::size_t j = 0; j < count; ++j) {
-    const auto b = rng.bits(Stream::doctorate, month, w.next_student++, 0);
-    s.ability.push_back(static_cast<float>(
-        std::exp(region.graduate_ability_mu +
-                 region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b))));
-    s.origin.push_back(RegionId(static_cast<std::uint8_t>(g.r)));
-    s.region.push_back(g.at);
-    s.months_left.push_back(static_cast<std::uint16_t>(months_left));
-  }
+  DoctoralCohort c;
+  c.origin = RegionId(static_cast<std::uint8_t>(g.r));
+  c.region = g.at;
+  c.months_left = static_cast<std::uint16_t>(months_left);
+  c.month = month;
+  c.first_serial = w.next_student;
+  c.count = static_cast<std::uint32_t>(count);
+  c.mu = region.graduate_ability_mu, c.sigma = region.graduate_ability_sigma;
+  c.selection = g.selection.rho, c.abroad = g.selection.abroad;
+  w.next_student += c.count;
+  w.doctorates.push_back(c);
 }
 
-// Students whose doctorate ends this month leave World::students (in enrolment order) for `due`,
-// as new PhDs of their region of study; the others have a month less to go.
+// Cohorts whose doctorate ends this month leave World::doctorates (in enrolment order) for
+// `due`, as new PhDs of their region of study; the others have a month less to go.
 void finish_doctorates(World& w, std::vector<Graduate>& due) {
-  auto& s = w.students;
+  auto& cohorts = w.doctorates;
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (--s.months_left[i] == 0) {
-      due.push_back({s.origin[i].index(), static_cast<int>(Role::research), s.region[i],
-                     Selection{}, -1, s.ability[i]});
+  for (std::size_t i = 0; i < cohorts.size(); ++i) {
+    DoctoralCohort& c = cohorts[i];
+    if (--c.months_left > 0) {
+      cohorts[kept++] = c;
       continue;
     }
-    s.ability[kept] = s.ability[i], s.origin[kept] = s.origin[i];
-    s.region[kept] = s.region[i], s.months_left[kept] = s.months_left[i];
-    ++kept;
+    for (std::uint32_t j = 0; j < c.count; ++j)
+      due.push_back({c.origin.index(), static_cast<int>(Role::research), c.region, Selection{}, -1,
+                     doctoral_ability(w, c, j)});
   }
-  s.resize(kept);
+  cohorts.resize(kept);
 }
 
 }  // namespace
 
-void seed_doctorates(World& w, const Rng& rng, int month) {
+float doctoral_ability(const World& w, const DoctoralCohort& c, std::uint32_t j) {
+  const auto b = Rng(w.seed, w.replicate).bits(Stream::doctorate, c.month, c.first_serial + j, 0);
+  const bool went_abroad = c.region != c.origin;
+  return static_cast<float>(
+      std::exp(c.mu + c.sigma * standard_ability({c.selection, c.abroad}, went_abroad, b)));
+}
+
+void seed_doctorates(World& w, int month) {
   int longest = 0;
   for (const Region& region : w.regions) longest = std::max(longest, region.doctoral_months);
   // The cohorts enrolled 1..longest months before the start, at the start's graduate numbers,
@@ -153,7 +161,7 @@ void seed_doctorates(World& w, const Rng& rng, int month) {
       auto cohort = [&](RegionId at, double share, double& c) {
         const std::size_t count = due_now(per_month * share, c);
         if (w.regions[at.index()].doctoral_months >= left)
-          enrol(w, rng, month, {r, k, at, selection}, count, left);
+          enrol(w, month, {r, k, at, selection}, count, left);
       };
       cohort(RegionId(static_cast<std::uint8_t>(r)), 1.0 - selection.abroad, carry[r][0]);
       for (std::size_t f = 0; f < region.study_abroad.size(); ++f)
@@ -180,7 +188,7 @@ void admit_graduates(World& w, MonthState& m) {
       auto arrive = [&](RegionId at, std::size_t count) {
         const Graduate g{r, k, at, selection, -1};
         if (enrols(w, g))
-          enrol(w, m.rng, m.month, g, count, w.regions[at.index()].doctoral_months);
+          enrol(w, m.month, g, count, w.regions[at.index()].doctoral_months);
         else
           due.insert(due.end(), count, g);
       };

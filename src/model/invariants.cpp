@@ -18,16 +18,19 @@ bool close(double a, double b, double rel) {
 }  // namespace
 
 void check_invariants(const World& w) {
-  // Doctoral students: a doctorate under way in a region that has one, never past its length.
-  const auto& s = w.students;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const std::string who = "doctoral student " + std::to_string(i);
-    if (!(s.ability[i] > 0) || !std::isfinite(s.ability[i])) fail(who + " has ability <= 0 or NaN");
-    if (s.region[i].index() >= w.regions.size() || s.origin[i].index() >= w.regions.size())
+  // Doctoral cohorts: a doctorate under way in a region that has one, never past its length,
+  // with serials already given.
+  for (std::size_t i = 0; i < w.doctorates.size(); ++i) {
+    const DoctoralCohort& c = w.doctorates[i];
+    const std::string who = "doctoral cohort " + std::to_string(i);
+    if (c.region.index() >= w.regions.size() || c.origin.index() >= w.regions.size())
       fail(who + " has an unknown region");
-    if (s.months_left[i] < 1 || s.months_left[i] > w.regions[s.region[i].index()].doctoral_months)
-      fail(who + " has " + std::to_string(s.months_left[i]) + " months left of a " +
-           std::to_string(w.regions[s.region[i].index()].doctoral_months) + "-month doctorate");
+    const int length = w.regions[c.region.index()].doctoral_months;
+    if (c.months_left < 1 || c.months_left > length)
+      fail(who + " has " + std::to_string(c.months_left) + " months left of a " +
+           std::to_string(length) + "-month doctorate");
+    if (c.count == 0 || c.first_serial + static_cast<std::uint64_t>(c.count) > w.next_student)
+      fail(who + " has serials not yet given");
   }
   const auto& t = w.talents;
   const auto& orgs = w.orgs;

@@ -223,10 +223,10 @@ void target_offensives(const World& w, MonthState& m);
 std::vector<std::uint32_t> select_grantees(const World& w, std::size_t org, int role,
                                            std::size_t top_k, double top_share);
 void admit_graduates(World& w, MonthState& m);
-// At build: fills World::students with the doctoral cohorts enrolled in the `doctoral_months`
-// before the start (at the start's graduate numbers), so that new PhDs arrive from month one.
-// `month` is the RNG month key of their draws.
-void seed_doctorates(World& w, const Rng& rng, int month);
+// At build: fills World::doctorates with the cohorts enrolled in the `doctoral_months` before
+// the start (at the start's graduate numbers), so that new PhDs arrive from month one. `month`
+// is the RNG month key of their draws (with World's seed and replicate).
+void seed_doctorates(World& w, int month);
 void search_candidates(World& w, MonthState& m);
 // Offers from m.candidates, which it then releases (m.candidates_found keeps their count).
 void make_offers(World& w, MonthState& m);

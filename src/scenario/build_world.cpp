@@ -351,7 +351,7 @@ World build_world(const Config& c, std::uint64_t replicate) {
   place_talents(c, rng, ai_value, wants_job, w);
   // Talents without a job stay in their work region, unemployed and searching.
   pay_talents(c, ai_value, w);
-  seed_doctorates(w, rng, kBuildMonth);  // the doctoral students of the months before the start
+  seed_doctorates(w, kBuildMonth);  // the doctoral students of the months before the start
   return w;
 }
 

@@ -407,7 +407,7 @@ TEST_F(CalibrationTest, ResearchOnlyTopTierMeasuresCountResearchers) {
 // on the labour market: the top-tier stocks count a top-tier student by its region of study (its
 // university's headquarters) and its origin, abroad when the two differ; a student below the
 // top tier counts nowhere, like a worker below it. One top researcher works in N (trained in N);
-// one top student of N's studies in S, one of S's in N; S has a student below the tier.
+// one top student of N's studies in S, one of S's in N; S has five students below the tier.
 TEST(Measures, TopTierStocksCountDoctoralStudentsWhereTheyStudy) {
   mercato::testing::WorldBuilder b;
   const mercato::RegionId n = b.region("N");
@@ -415,13 +415,15 @@ TEST(Measures, TopTierStocksCountDoctoralStudentsWhereTheyStudy) {
   const mercato::OrgId lab = b.org("Lab", n);
   b.talent({.ability = 3, .employer = lab, .wage = 1e5, .origin = n});  // top tier: >= 2
   mercato::World w = b.build();
-  auto& students = w.students;
-  for (const auto& [ability, origin, region] :
-       {std::tuple{3.0f, n, s}, std::tuple{4.0f, s, n}, std::tuple{1.0f, s, s}}) {
-    students.ability.push_back(ability);
-    students.origin.push_back(origin);
-    students.region.push_back(region);
-    students.months_left.push_back(12);
+  // Cohorts with sigma 0 have the ability exp(mu): 3, 4 and 1, two of them in the top tier.
+  for (const auto& [ability, origin, region, count] :
+       {std::tuple{3.0, n, s, 1u}, std::tuple{4.0, s, n, 1u}, std::tuple{1.0, s, s, 5u}}) {
+    mercato::DoctoralCohort c;
+    c.origin = origin, c.region = region, c.months_left = 12, c.count = count;
+    c.first_serial = w.next_student;
+    w.next_student += count;
+    c.mu = std::log(ability), c.sigma = 0;
+    w.doctorates.push_back(c);
   }
   mercato::experiment::Measures m;
   mercato::experiment::record_measures(m, {})->on_finish(w, mercato::RunSummary{});

@@ -338,8 +338,11 @@ TEST(Entry, ResearchGraduatesSpendTheirDoctorateOffTheMarketThenEnterIt) {
     m.month = month;
     m.reset(w.orgs.size());
     admit_graduates(w, m);
-    students.push_back(w.students.size());
-    if (month == 0) enrolled = w.students.ability;
+    students.push_back(w.doctoral_students());
+    if (month == 0) {
+      ASSERT_EQ(w.doctorates.size(), 1u);
+      enrolled = {doctoral_ability(w, w.doctorates[0], 0)};
+    }
     if (month == 2) {
       // The first cohort is still in its doctorate, and no researcher has entered Y's market.
       for (std::size_t i = 0; i < w.talents.size(); ++i)
@@ -368,12 +371,16 @@ TEST(Entry, ResearchGraduatesSpendTheirDoctorateOffTheMarketThenEnterIt) {
   EXPECT_EQ((entered[{x.value, Role::engineering}]), 18u);
   EXPECT_EQ((entered[{y.value, Role::engineering}]), 6u);  // engineers enter at once
   EXPECT_EQ((entered[{y.value, Role::research}]), 3u);     // enrolled in months 0-2
-  for (std::size_t i = 0; i < w.students.size(); ++i) {
-    EXPECT_EQ(w.students.region[i], y);
-    EXPECT_EQ(w.students.origin[i], x);
-    EXPECT_GE(w.students.months_left[i], 1);
-    EXPECT_LE(w.students.months_left[i], 3);
+  ASSERT_EQ(w.doctorates.size(), 3u);  // one cohort of one a month: months 3, 4 and 5
+  for (std::size_t i = 0; i < w.doctorates.size(); ++i) {
+    const DoctoralCohort& c = w.doctorates[i];
+    EXPECT_EQ(c.region, y);
+    EXPECT_EQ(c.origin, x);
+    EXPECT_EQ(c.count, 1u);
+    EXPECT_EQ(c.months_left, 1 + i);  // in enrolment order: the oldest first
+    EXPECT_EQ(c.month, static_cast<int>(3 + i));
   }
+  EXPECT_EQ(w.next_student, 6u);
 }
 
 TEST(Entry, SeededDoctoratesSendNewPhdsFromTheFirstMonth) {
@@ -386,11 +393,17 @@ TEST(Entry, SeededDoctoratesSendNewPhdsFromTheFirstMonth) {
   w.scale = 1.0;
   w.regions[x.index()].graduates_per_year[0] = 24;
   w.regions[x.index()].doctoral_months = 4;
-  seed_doctorates(w, Rng(7, 0), -4000);
-  ASSERT_EQ(w.students.size(), 8u);
+  w.seed = 7;
+  seed_doctorates(w, -4000);
+  ASSERT_EQ(w.doctoral_students(), 8u);
   std::map<int, int> by_months_left;
-  for (std::size_t i = 0; i < w.students.size(); ++i) ++by_months_left[w.students.months_left[i]];
+  for (const DoctoralCohort& c : w.doctorates) by_months_left[c.months_left] += c.count;
   EXPECT_EQ(by_months_left, (std::map<int, int>{{1, 2}, {2, 2}, {3, 2}, {4, 2}}));
+  // The abilities the new PhDs enter with are those their cohorts' serials key, in order.
+  std::vector<float> seeded;
+  for (const DoctoralCohort& c : w.doctorates)
+    if (c.months_left == 1)
+      for (std::uint32_t j = 0; j < c.count; ++j) seeded.push_back(doctoral_ability(w, c, j));
   MonthState m;
   m.rng = Rng(7, 0);
   for (int month = 0; month < 6; ++month) {
@@ -398,12 +411,17 @@ TEST(Entry, SeededDoctoratesSendNewPhdsFromTheFirstMonth) {
     m.reset(w.orgs.size());
     admit_graduates(w, m);
     EXPECT_EQ(m.entries, 2) << "month " << month;
-    EXPECT_EQ(w.students.size(), 8u);
+    EXPECT_EQ(w.doctoral_students(), 8u);
+    if (month == 0) {
+      ASSERT_EQ(w.talents.size(), 2u);
+      EXPECT_EQ(w.talents.ability, seeded);
+      EXPECT_NE(seeded[0], seeded[1]);
+    }
   }
   // Without a stage, seeding adds nobody.
   World none = b.build();
-  seed_doctorates(none, Rng(7, 0), -4000);
-  EXPECT_EQ(none.students.size(), 0u);
+  seed_doctorates(none, -4000);
+  EXPECT_TRUE(none.doctorates.empty());
 }
 
 TEST(Lifecycle, UnemployedForeignersGoHomeWhenTheGracePeriodIsOver) {

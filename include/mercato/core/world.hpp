@@ -165,21 +165,22 @@ struct Region {
   double kappa_at(double rate) const { return (1.0 - rate) / cost_of_living; }
 };
 
-// Research graduates in their doctorate (docs/model.md, "Doctoral stage"): enrolled at a
-// university of the region where they do their graduate study, off the market (no search, no
-// offers, no pay, no exits) until `months_left` runs out; they then enter the market there as
-// new PhDs with the ability drawn at enrolment. Kept in enrolment order. They are not talents
-// of the market (World::talents): they get a uid when they enter it.
-struct DoctoralStudents {
-  std::vector<float> ability;
-  std::vector<RegionId> origin;  // where trained (the first degree)
-  std::vector<RegionId> region;  // where they study, and will enter the market
-  std::vector<std::uint16_t> months_left;
-
-  std::size_t size() const { return ability.size(); }
-  void resize(std::size_t n) {
-    ability.resize(n), origin.resize(n), region.resize(n), months_left.resize(n);
-  }
+// A cohort of doctoral students (docs/model.md, "Doctoral stage"): the research graduates of one
+// region of training who enrolled in one month at the universities of one region of study. They
+// are off the market (no search, no offers, no pay, no exits) until `months_left` runs out; they
+// then enter the market there as new PhDs. Members differ only by their enrolment serials
+// (first_serial + j), which key their ability draws, so a cohort is one record and a member's
+// ability is drawn again when it is needed (doctoral_ability): no memory per student. They are
+// not talents of the market (World::talents) and get a uid when they enter it.
+struct DoctoralCohort {
+  RegionId origin;  // where trained (the first degree)
+  RegionId region;  // where they study, and will enter the market
+  std::uint16_t months_left = 0;
+  std::int32_t month = 0;  // the RNG month key of their enrolment
+  std::uint32_t first_serial = 0, count = 0;
+  // The origin's graduate ability and study-abroad selection when they enrolled.
+  double mu = 0, sigma = 0, selection = 0, abroad = 0;
+  bool operator==(const DoctoralCohort&) const = default;
 };
 
 // A named set of regions, for reporting only (e.g. EU = FR + EU-other).
@@ -253,8 +254,8 @@ struct World {
   std::uint64_t replicate = 0;
   float elite_threshold = 0, top_threshold = 0;  // ability cut-offs fixed at build
   std::uint32_t next_uid = 0;
-  DoctoralStudents students;
-  std::uint32_t next_student = 0;  // enrolment serial: the RNG key of a student's draws
+  std::vector<DoctoralCohort> doctorates;  // in enrolment order
+  std::uint32_t next_student = 0;          // enrolment serial: the RNG key of a student's draws
   double scale = 1.0;
   // Fractional graduates carried to the next month, per region x role (deterministic entry).
   std::vector<std::array<double, kRoleCount>> graduate_carry;
@@ -265,7 +266,16 @@ struct World {
                                       : (ability >= top_threshold ? Tier::top : Tier::rest);
   }
   std::size_t region_count() const { return regions.size(); }
+  std::size_t doctoral_students() const {
+    std::size_t n = 0;
+    for (const DoctoralCohort& c : doctorates) n += c.count;
+    return n;
+  }
 };
+
+// The ability of member j (< c.count) of a doctoral cohort: drawn from its origin's graduate
+// distribution with its selection for study abroad, keyed by its serial (src/model/entry.cpp).
+float doctoral_ability(const World& w, const DoctoralCohort& c, std::uint32_t j);
 
 // Rebuilds power sums, headcounts and payroll from the talent arrays.
 void recompute_aggregates(World& world);
