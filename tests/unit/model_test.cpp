@@ -318,7 +318,7 @@ TEST(Entry, StudyAbroadSelectionSendsTheAbleAbroadAndKeepsTheRegionsDistribution
 }
 
 TEST(Entry, ResearchGraduatesSpendTheirDoctorateOffTheMarketThenEnterIt) {
-  // X trains 12 researchers and 12 engineers a year (one of each a month), a quarter of its
+  // X trains 48 researchers and 48 engineers a year (4 of each a month), a quarter of its
   // graduates study in Y. Y has a 3-month doctorate, X none: X's researchers who stay enter at
   // once; those in Y are students for 3 months, then enter Y's market with the ability drawn
   // when they enrolled. Engineers never enrol.
