@@ -246,16 +246,25 @@ TEST(Entry, GraduatesArriveAtTheRegionsRateWithFractionsCarried) {
   }
 }
 
+// Entry's worlds: regions X and Y at scale 1, a share `abroad` of X's graduates doing their
+// graduate study in Y.
+const RegionId kX(0), kY(1);
+World two_regions(double abroad) {
+  WorldBuilder b;
+  b.region("X");
+  b.region("Y");
+  World w = b.build();
+  w.scale = 1.0;
+  w.regions[kX.index()].study_abroad.push_back({kY, abroad, {}});
+  return w;
+}
+
 TEST(Entry, GraduatesWhoStudyAbroadEnterThereAndKeepTheirOrigin) {
   // 120 research graduates a year = 10 a month, a quarter of them studying in Y: 7.5 a month
   // enter at home and 2.5 in Y, each stream with its own carried fraction.
-  WorldBuilder b;
-  const RegionId x = b.region("X");
-  const RegionId y = b.region("Y");
-  World w = b.build();
-  w.scale = 1.0;
+  const RegionId x = kX, y = kY;
+  World w = two_regions(0.25);
   w.regions[x.index()].graduates_per_year[0] = 120;
-  w.regions[x.index()].study_abroad.push_back({y, 0.25, {}});
   MonthState m;
   for (int month = 0; month < 4; ++month) {
     m.month = month;
@@ -278,15 +287,11 @@ struct LogAbility {
   double mean_home = 0, mean_abroad = 0, mean_all = 0, sd_all = 0;
 };
 LogAbility graduates_log_ability(double selection, double abroad_share) {
-  WorldBuilder b;
-  const RegionId x = b.region("X");
-  const RegionId y = b.region("Y");
-  World w = b.build();
-  w.scale = 1.0;
+  const RegionId x = kX;
+  World w = two_regions(abroad_share);
   Region& region = w.regions[x.index()];
   region.graduates_per_year[0] = 120000;  // 10,000 a month
   region.graduate_ability_mu = 0.2, region.graduate_ability_sigma = 0.5;
-  region.study_abroad.push_back({y, abroad_share, {}});
   region.study_abroad_selection = selection;
   MonthState m;
   m.reset(w.orgs.size());
@@ -322,14 +327,10 @@ TEST(Entry, ResearchGraduatesSpendTheirDoctorateOffTheMarketThenEnterIt) {
   // graduates study in Y. Y has a 3-month doctorate, X none: X's researchers who stay enter at
   // once; those in Y are students for 3 months, then enter Y's market with the ability drawn
   // when they enrolled. Engineers never enrol.
-  WorldBuilder b;
-  const RegionId x = b.region("X");
-  const RegionId y = b.region("Y");
-  World w = b.build();
-  w.scale = 1.0;
+  const RegionId x = kX, y = kY;
+  World w = two_regions(0.25);  // 1 + 1 a month in Y
   Region& region = w.regions[x.index()];
   region.graduates_per_year[0] = 48, region.graduates_per_year[1] = 48;  // 4 + 4 a month
-  region.study_abroad.push_back({y, 0.25, {}});                          // 1 + 1 of them in Y
   w.regions[y.index()].doctoral_months = 3;
   MonthState m;
   std::vector<float> enrolled;
