@@ -38,6 +38,13 @@ double standard_ability(const Selection& s, bool went_abroad, const Rng::Philox:
   return s.rho * u + std::sqrt(1.0 - s.rho * s.rho) * e;
 }
 
+// A graduate's ability from its block: its region of training's lognormal, with the region's
+// selection for study abroad (a new graduate's and a doctoral student's, each from its own key).
+float graduate_ability(double mu, double sigma, const Selection& s, bool went_abroad,
+                       const Rng::Philox::ctr_type& b) {
+  return static_cast<float>(std::exp(mu + sigma * standard_ability(s, went_abroad, b)));
+}
+
 // A graduate due this month: region of training r, role k, entering the market in region
 // `at`, with its region's selection for study abroad; a training programme's graduate has the
 // programme's event.
@@ -58,10 +65,8 @@ void fill_graduate(World& w, const MonthState& m, std::size_t i, const Graduate&
   const Region& region = w.regions[g.r];
   if (std::isnan(g.ability)) {
     const auto b = m.rng.bits(Stream::entry, m.month, t.uid[i], 0);
-    const bool went_abroad = g.at.index() != g.r;
-    t.ability[i] = static_cast<float>(
-        std::exp(region.graduate_ability_mu +
-                 region.graduate_ability_sigma * standard_ability(g.selection, went_abroad, b)));
+    t.ability[i] = graduate_ability(region.graduate_ability_mu, region.graduate_ability_sigma,
+                                    g.selection, g.at.index() != g.r, b);
   } else {
     t.ability[i] = g.ability;  // a new PhD: drawn when the doctorate began
   }
@@ -139,9 +144,7 @@ void finish_doctorates(World& w, std::vector<Graduate>& due) {
 
 float doctoral_ability(const World& w, const DoctoralCohort& c, std::uint32_t j) {
   const auto b = Rng(w.seed, w.replicate).bits(Stream::doctorate, c.month, c.first_serial + j, 0);
-  const bool went_abroad = c.region != c.origin;
-  return static_cast<float>(
-      std::exp(c.mu + c.sigma * standard_ability({c.selection, c.abroad}, went_abroad, b)));
+  return graduate_ability(c.mu, c.sigma, {c.selection, c.abroad}, c.region != c.origin, b);
 }
 
 void seed_doctorates(World& w, int month) {
