@@ -114,7 +114,7 @@ class MeasuresRecorder final : public Observer {
   // for a student the university where they study.
   struct TopStocks {
     std::vector<double> work, hq, origin;
-    double employed = 0, all = 0, abroad = 0;
+    double employed = 0, all = 0, abroad = 0, hq_abroad = 0;
   };
   static constexpr std::array<const char*, 2> kTopPrefix = {"top_", "top_research_"};
 
@@ -150,6 +150,7 @@ class MeasuresRecorder final : public Observer {
         stocks[g].work[r] += 1;
         stocks[g].hq[hq] += 1;
         if (t.region[i] != t.origin[i]) stocks[g].abroad += 1;
+        if (hq != t.origin[i].index()) stocks[g].hq_abroad += 1;
       }
     }
     // Doctoral students are researchers affiliated with a university of the region where they
@@ -163,7 +164,7 @@ class MeasuresRecorder final : public Observer {
         s.all += top, s.employed += top;
         s.origin[c.origin.index()] += top;
         s.work[r] += top, s.hq[r] += top;
-        if (c.region != c.origin) s.abroad += top;
+        if (c.region != c.origin) s.abroad += top, s.hq_abroad += top;
       }
     }
     for (const Area& a : areas_of(world)) {
@@ -190,9 +191,11 @@ class MeasuresRecorder final : public Observer {
       }
       if (heads > 0) out_["wage_mean.region." + a.id] = wages / heads;
     }
-    for (std::size_t g = 0; g < stocks.size(); ++g)
-      out_[std::string(kTopPrefix[g]) + "working_abroad"] =
-          share(stocks[g].abroad, stocks[g].employed);
+    for (std::size_t g = 0; g < stocks.size(); ++g) {
+      const std::string p(kTopPrefix[g]);
+      out_[p + "working_abroad"] = share(stocks[g].abroad, stocks[g].employed);
+      out_[p + "hq_abroad"] = share(stocks[g].hq_abroad, stocks[g].employed);
+    }
     for (std::size_t k = 0; k < kOrgKindCount; ++k) {
       const std::string kind(kOrgKindNames[k]);
       if (kind_heads[k] > 0) out_["wage_mean.kind." + kind] = kind_sum[k] / kind_heads[k];
@@ -242,8 +245,10 @@ class MeasuresRecorder final : public Observer {
 
 std::vector<std::string> measure_keys(const std::vector<std::string>& region_ids,
                                       const std::vector<std::string>& group_ids) {
-  std::vector<std::string> out = {"top_working_abroad", "top_research_working_abroad",
-                                  "graduates_to_industry", "moves_per_talent_year", "unemployment"};
+  std::vector<std::string> out = {"top_working_abroad",    "top_research_working_abroad",
+                                  "top_hq_abroad",         "top_research_hq_abroad",
+                                  "graduates_to_industry", "moves_per_talent_year",
+                                  "unemployment"};
   std::vector<std::string> areas = region_ids;
   areas.insert(areas.end(), group_ids.begin(), group_ids.end());
   for (const auto& a : areas)

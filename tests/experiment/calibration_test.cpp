@@ -369,6 +369,7 @@ TEST_F(CalibrationTest, HeadquartersPlaceEmployersForTheHqShares) {
   const auto own = measure({});
   EXPECT_DOUBLE_EQ(own.at("top_hq_share.North"), own.at("top_work_share.North"));
   EXPECT_DOUBLE_EQ(own.at("top_hq_share.South"), own.at("top_work_share.South"));
+  EXPECT_DOUBLE_EQ(own.at("top_hq_abroad"), own.at("top_working_abroad"));
   ASSERT_GT(own.at("top_work_share.South"), 0.0);
   const auto moved = measure({{"organisations.South University.headquarters", "North"},
                               {"organisations.South startups.headquarters", "North"}});
@@ -390,7 +391,7 @@ TEST_F(CalibrationTest, ResearchOnlyTopTierMeasuresCountResearchers) {
                         {"regions.South.graduates_per_year.engineering", "0"}});
   const std::vector<std::string> keys = {"work_share.North", "work_share.South",   "hq_share.North",
                                          "hq_share.South",   "origin_share.North", "leakage.South",
-                                         "working_abroad"};
+                                         "working_abroad",   "hq_abroad"};
   for (const auto& k : keys)
     EXPECT_DOUBLE_EQ(researchers.at("top_research_" + k), researchers.at("top_" + k)) << k;
   int differ = 0;
@@ -435,6 +436,18 @@ TEST(Measures, TopTierStocksCountDoctoralStudentsWhereTheyStudy) {
     EXPECT_DOUBLE_EQ(m.at(prefix + "origin_share.N"), 2.0 / 3) << prefix;
     EXPECT_DOUBLE_EQ(m.at(prefix + "origin_share.S"), 1.0 / 3) << prefix;
     EXPECT_DOUBLE_EQ(m.at(prefix + "working_abroad"), 2.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(m.at(prefix + "hq_abroad"), 2.0 / 3) << prefix;  // Lab's own region
+  }
+  // With Lab's headquarters in S (its entry, 0, placed in region 1), N's researcher at Lab is
+  // abroad by headquarters (MacroPolo's "working in another country") but not by where it works;
+  // a student is abroad by its university's region, which is where it studies.
+  mercato::experiment::Measures by_hq;
+  mercato::experiment::record_measures(by_hq, {1})->on_finish(w, mercato::RunSummary{});
+  for (const char* p : {"top_", "top_research_"}) {
+    const std::string prefix(p);
+    EXPECT_DOUBLE_EQ(by_hq.at(prefix + "working_abroad"), 2.0 / 3) << prefix;
+    EXPECT_DOUBLE_EQ(by_hq.at(prefix + "hq_abroad"), 1.0) << prefix;
+    EXPECT_DOUBLE_EQ(by_hq.at(prefix + "hq_share.S"), 2.0 / 3) << prefix;
   }
 }
 
