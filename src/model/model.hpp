@@ -227,6 +227,12 @@ void admit_graduates(World& w, MonthState& m);
 // the start (at the start's graduate numbers), so that new PhDs arrive from month one. `month`
 // is the RNG month key of their draws (with World's seed and replicate).
 void seed_doctorates(World& w, int month);
+// An organisation's visibility to seekers (MODEL.md, search): headcount^0.5 x (1 + mission).
+// A named organisation at `scale` s is the real firm with its team shrunk by s, so it is seen as
+// s of the real firm: s x (headcount / s + 1)^0.5 x (1 + mission). A pool member keeps its size
+// at every scale (the pool has s of its members), so a region's visibility is proportional to
+// s and each organisation's share of it does not depend on s.
+double visibility(const World& w, std::size_t o);
 void search_candidates(World& w, MonthState& m);
 // Offers from m.candidates, which it then releases (m.candidates_found keeps their count).
 void make_offers(World& w, MonthState& m);

@@ -17,7 +17,8 @@ namespace mercato {
 namespace {
 
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
-// visibility (headcount^0.5 x (1 + mission)): one alias table per (region, role), whose items
+// visibility (headcount^0.5 x (1 + mission), a named one's as s of the real firm at scale s):
+// one alias table per (region, role), whose items
 // are organisation x role (item / kRoleCount is the organisation).
 void build_application_tables(const World& w, AliasTables& tables, int threads) {
   const auto& orgs = w.orgs;
@@ -30,11 +31,7 @@ void build_application_tables(const World& w, AliasTables& tables, int threads) 
                    ? -1
                    : static_cast<int>(orgs.region[o].index() * kRoleCount) + k;
       },
-      [&](std::size_t item) {
-        const std::size_t o = item / kRoleCount;
-        return std::sqrt(orgs.total_headcount(o) + 1.0) * (1.0 + orgs.mission[o]);
-      },
-      threads);
+      [&](std::size_t item) { return visibility(w, item / kRoleCount); }, threads);
 }
 
 // The region weights of a search from `home` (MODEL.md, search: "x region weight"): home
@@ -218,6 +215,14 @@ void merge_chunk(const World& w, const HeadhuntingCells& cells, std::size_t c,
 }
 
 }  // namespace
+
+double visibility(const World& w, std::size_t o) {
+  const auto& orgs = w.orgs;
+  const double heads = orgs.total_headcount(o);
+  const double mission = 1.0 + orgs.mission[o];
+  if (!orgs.named[o]) return std::sqrt(heads + 1.0) * mission;
+  return w.scale * std::sqrt(heads / w.scale + 1.0) * mission;
+}
 
 void search_candidates(World& w, MonthState& m) {
   std::vector<std::vector<Candidate>> found;

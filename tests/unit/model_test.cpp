@@ -478,6 +478,34 @@ TEST(Search, CandidatesAreUniqueAndNeverTheCurrentEmployer) {
   for (const auto& cand : m.candidates) EXPECT_NE(w.talents.employer[cand.talent], OrgId(cand.org));
 }
 
+// `scale` is a sample size: a named organisation at scale s is the real firm with s of its
+// team, seen as s of the firm, and a pool member keeps its size (the pool keeps s of its
+// members), so each organisation's share of a region's visibility is the same at every scale.
+// (Before, a named firm with s of its team was seen as (s x headcount)^0.5, so at scale 0.05 the
+// named labs drew 4.5 times their share of applications, and world-2019's fit leant on it.)
+TEST(Search, VisibilityOfANamedOrganisationScalesWithItsTeam) {
+  WorldBuilder b;
+  const RegionId r = b.region("X");
+  OrgSpec spec;
+  spec.mission = 0.5;
+  b.org("Lab", r, spec);
+  b.org("Pool#1", r, spec);
+  World w = b.build();
+  w.orgs.named[1] = 0;
+  const auto seen = [&w](double scale, std::int32_t lab_heads, std::int32_t member_heads) {
+    w.scale = scale;
+    w.orgs.headcount[0] = {lab_heads, 0};
+    w.orgs.headcount[1] = {member_heads, 0};
+    return std::pair{visibility(w, 0), visibility(w, 1)};
+  };
+  const auto [lab1, member1] = seen(1.0, 400, 30);
+  EXPECT_DOUBLE_EQ(lab1, std::sqrt(401.0) * 1.5);
+  EXPECT_DOUBLE_EQ(member1, std::sqrt(31.0) * 1.5);
+  const auto [lab, member] = seen(0.05, 20, 30);  // the lab with a twentieth of its team
+  EXPECT_NEAR(lab, 0.05 * lab1, 1e-12);
+  EXPECT_DOUBLE_EQ(member, member1);
+}
+
 TEST(Search, SeekDrawsKeptByLifecycleAreTheDrawsSearchWouldMake) {
   // Lifecycle keeps word 2 of each staying talent's block (decision 021), in the talents' order
   // after its exits; search with those words finds the same seekers and pairs as search drawing
