@@ -18,8 +18,8 @@ namespace {
 
 // Applications go to organisations with a vacancy in the seeker's role, in proportion to
 // visibility (headcount^0.5 x (1 + mission), a named one's as s of the real firm at scale s):
-// one alias table per (region, role), whose items
-// are organisation x role (item / kRoleCount is the organisation).
+// one alias table per (region, role), whose items are organisation x role (item / kRoleCount
+// is the organisation).
 void build_application_tables(const World& w, AliasTables& tables, int threads) {
   const auto& orgs = w.orgs;
   tables.build(
